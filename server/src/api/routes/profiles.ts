@@ -1,0 +1,103 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { etagOf, noneMatch, requiredVersion } from '../../lib/etag.js';
+import type { ProfileService } from '../../services/profiles.js';
+import type { App } from '../app-type.js';
+import { problems } from '../schemas/problem.js';
+import { IfMatchHeaders, Profile, ProfileCreate, ProfileId, ProfileListQuery, ProfileUpdate } from '../schemas/profile.js';
+
+const BASE = '/api/v1/profiles';
+const tags = ['profiles'];
+
+/** Name and email are trimmed before validation, so "  " is empty and length limits apply to the kept text. */
+async function trimNameAndEmail(request: FastifyRequest) {
+  const body = request.body as Record<string, unknown> | null;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const key of ['name', 'email'] as const) {
+      if (typeof body[key] === 'string') body[key] = body[key].trim();
+    }
+  }
+}
+
+export function profileRoutes(app: App, { profiles }: { profiles: ProfileService }) {
+  app.post(
+    BASE,
+    {
+      preValidation: trimNameAndEmail,
+      schema: { tags, summary: 'Create a profile', body: ProfileCreate, response: { 201: Profile, ...problems(400, 409, 413, 415) } },
+    },
+    async (request, reply) => {
+      const profile = await profiles.create(request.body);
+      reply.code(201).header('location', `${BASE}/${profile.id}`).header('etag', etagOf(profile.version));
+      return profile;
+    },
+  );
+
+  app.get(
+    BASE,
+    {
+      schema: {
+        tags,
+        summary: 'List profiles, newest first',
+        description: 'A bare JSON array; `Link: <…>; rel="next"` when there is another page.',
+        querystring: ProfileListQuery,
+        response: { 200: { type: 'array', items: Profile }, ...problems(400) },
+      },
+    },
+    async (request, reply) => {
+      const { items, next } = await profiles.list(request.query);
+      if (next) {
+        const params = new URLSearchParams({ limit: String(request.query.limit ?? items.length), cursor: next });
+        if (request.query.q) params.set('q', request.query.q);
+        reply.header('link', `<${BASE}?${params}>; rel="next"`);
+      }
+      return items;
+    },
+  );
+
+  app.get(
+    `${BASE}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Read a profile',
+        params: ProfileId,
+        response: { 200: Profile, 304: Type.Null({ description: 'Not modified' }), ...problems(404) },
+      },
+    },
+    async (request, reply) => {
+      const { profile, source } = await profiles.get(request.params.id);
+      reply.header('etag', etagOf(profile.version)).header('x-cache', source === 'cache' ? 'HIT' : 'MISS');
+      if (noneMatch(request.headers['if-none-match'], profile.version)) return reply.code(304).send(null);
+      return profile;
+    },
+  );
+
+  app.route({
+    method: ['PUT', 'PATCH'],
+    url: `${BASE}/:id`,
+    preValidation: trimNameAndEmail,
+    schema: {
+      tags,
+      summary: 'Update a profile (any non-empty subset of name, email, bio)',
+      params: ProfileId,
+      headers: IfMatchHeaders,
+      body: ProfileUpdate,
+      response: { 200: Profile, ...problems(400, 404, 409, 412, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      const profile = await profiles.update(request.params.id, request.body, requiredVersion(request.headers['if-match']));
+      reply.header('etag', etagOf(profile.version));
+      return profile;
+    },
+  });
+
+  app.delete(
+    `${BASE}/:id`,
+    { schema: { tags, summary: 'Delete a profile', params: ProfileId, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412) } } },
+    async (request, reply) => {
+      await profiles.remove(request.params.id, requiredVersion(request.headers['if-match']));
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,42 @@
+import { Type } from 'typebox';
+
+const Name = Type.String({ minLength: 1, maxLength: 100, description: 'Trimmed; 1–100 characters' });
+const Email = Type.String({ minLength: 3, maxLength: 254, format: 'email', description: 'Unique, case-insensitively' });
+const Bio = Type.String({ maxLength: 1000 });
+
+export const Profile = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    email: Type.String(),
+    bio: Type.String(),
+    image_urls: Type.Array(Type.String(), { description: 'Newest first; read-only' }),
+    version: Type.Integer({ minimum: 1 }),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { description: 'A user profile' },
+);
+
+export const ProfileCreate = Type.Object(
+  { name: Name, email: Email, bio: Type.Optional(Bio) },
+  { additionalProperties: false },
+);
+
+export const ProfileUpdate = Type.Object(
+  { name: Type.Optional(Name), email: Type.Optional(Email), bio: Type.Optional(Bio) },
+  { additionalProperties: false, minProperties: 1, description: 'Any non-empty subset of name, email, bio' },
+);
+
+export const ProfileId = Type.Object({ id: Type.String({ description: 'Profile id (UUID)' }) }, { additionalProperties: false });
+
+export const ProfileListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque; from the Link rel="next" header' })),
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Case-insensitive match on name or email' })),
+  },
+  { additionalProperties: false },
+);
+
+export const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String()) });

@@ -1,0 +1,59 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import type { App } from './api/app-type.js';
+import { registerErrorHandling } from './api/plugins/errors.js';
+import { registerObservability, requestIdOf } from './api/plugins/observability.js';
+import { registerValidation } from './api/plugins/validation.js';
+import { profileRoutes } from './api/routes/profiles.js';
+import { type Lifecycle, systemRoutes } from './api/routes/system.js';
+import { Problem } from './api/schemas/problem.js';
+import type { Container } from './compose.js';
+
+export type { App };
+
+/** Builds the HTTP app over a composed container. Does not listen: cmd/ does, tests inject. */
+export async function buildApp(container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'services'>) {
+  const { config, logger, metrics, db, services } = container;
+  const lifecycle: Lifecycle = { draining: false };
+
+  const app: App = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One access line per request is written by the observability hook instead.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: requestIdOf,
+    bodyLimit: config.bodyLimitBytes,
+    // Longer than the usual load-balancer idle timeout (60 s), so the balancer closes first.
+    keepAliveTimeout: 65_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerValidation(app);
+  registerErrorHandling(app);
+  registerObservability(app, metrics);
+  app.addSchema(Problem);
+  // The API speaks JSON only: a text/plain body is a 415, not a string handed to the schema.
+  app.removeContentTypeParser('text/plain');
+  // RFC 7396 merge patches are JSON objects too.
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
+      tags: [{ name: 'profiles' }, { name: 'system' }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  systemRoutes(app, { db, metrics, lifecycle });
+  profileRoutes(app, services);
+
+  return Object.assign(app, { lifecycle });
+}
+
+export type BuiltApp = Awaited<ReturnType<typeof buildApp>>;

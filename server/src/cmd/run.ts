@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from '../app.js';
+import { compose } from '../compose.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
+
+/** Loads config or exits 1 with the bad variable's name on stderr. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`config error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+function exitOnFatal(logger: Logger) {
+  const fatal = (kind: string) => (err: unknown) => {
+    logger.fatal({ err }, kind);
+    flushLogger(logger);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled rejection'));
+}
+
+/**
+ * Composes, listens, and shuts down gracefully on SIGTERM/SIGINT: readiness turns 503, then the
+ * listener closes (new connections refused), in-flight requests finish, idle keep-alive sockets close,
+ * pools close, exit 0. If that takes longer than SHUTDOWN_GRACE the process exits 1.
+ */
+export async function runServer(config: Config, opts: { role: string }): Promise<void> {
+  const logger = createLogger({ level: config.logLevel, base: { role: opts.role } });
+  exitOnFatal(logger);
+
+  let container: Awaited<ReturnType<typeof compose>>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    container = await compose({ config, logger });
+    app = await buildApp(container);
+    await app.listen({ host: config.host, port: config.serverPort });
+  } catch (err) {
+    logger.fatal({ err }, 'start-up failed');
+    flushLogger(logger);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown grace period exceeded; exiting');
+      flushLogger(logger);
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    app.lifecycle.draining = true;
+    try {
+      if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
+      await app.close();
+      await container.close();
+      logger.info({ ms: Date.now() - started }, 'stopped');
+      flushLogger(logger);
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      flushLogger(logger);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

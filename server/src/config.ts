@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import { parseDuration } from './lib/duration.js';
+
+export type Config = Readonly<{
+  env: 'production' | 'development' | 'test';
+  host: string;
+  serverPort: number;
+  workerPort: number;
+  /** Primary database; undefined means embedded PGlite under dataDir (dev entry point only). */
+  dbUri: string | undefined;
+  dbReadUri: string | undefined;
+  dbName: string;
+  dbPoolMax: number;
+  dbStatementTimeoutMs: number;
+  dbMigrateOnStart: boolean;
+  redis: Readonly<{ address: string; password: string | undefined; db: number }> | undefined;
+  queueUri: string | undefined;
+  cacheMaxEntries: number;
+  cacheTtlCreatedMs: number;
+  cacheTtlUpdatedMs: number;
+  storageDriver: 'fs' | 's3';
+  cdnBaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  shutdownGraceMs: number;
+  /** Time between readiness turning 503 and the listener closing, so load balancers stop routing first. */
+  shutdownDelayMs: number;
+}>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function duration(env: Env, name: string, fallback: string, maxMs = 30 * 86_400_000): number {
+  const raw = read(env, name) ?? fallback;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms > maxMs) {
+    throw new ConfigError(name, `expected a duration such as 500ms, 10s, 5m or 24h, got "${raw}"`);
+  }
+  return ms;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function postgresUrl(env: Env, name: string, dbName: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, `expected a postgres:// URL, got protocol "${url.protocol}"`);
+  }
+  if (url.pathname === '' || url.pathname === '/') url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function redis(env: Env): Config['redis'] {
+  const address = read(env, 'REDIS_ADDRESS');
+  if (address === undefined) return undefined;
+  if (!/^[^\s:]+:\d{1,5}$/.test(address)) throw new ConfigError('REDIS_ADDRESS', `expected host:port, got "${address}"`);
+  return Object.freeze({
+    address,
+    password: read(env, 'REDIS_PASSWORD'),
+    db: int(env, 'REDIS_DB', 0, 0, 15),
+  });
+}
+
+function queueUri(env: Env): string | undefined {
+  const raw = read(env, 'QUEUE_URI');
+  if (raw === undefined) return undefined;
+  if (!/^amqps?:\/\//.test(raw)) throw new ConfigError('QUEUE_URI', 'expected an amqp:// or amqps:// URL');
+  return raw;
+}
+
+/** Reads, validates and freezes the configuration. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const dbName = read(env, 'DB_NAME') ?? 'profiles';
+  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(dbName)) throw new ConfigError('DB_NAME', `invalid name "${dbName}"`);
+  const dbUri = postgresUrl(env, 'DB_URI', dbName) ?? postgresUrl(env, 'DATABASE_URL', dbName);
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['production', 'development', 'test'], 'production');
+  return Object.freeze({
+    env: nodeEnv,
+    host: read(env, 'HOST') ?? '0.0.0.0',
+    serverPort: int(env, 'SERVER_PORT', 8080, 0, 65535),
+    workerPort: int(env, 'WORKER_PORT', 8081, 0, 65535),
+    dbUri,
+    dbReadUri: postgresUrl(env, 'DB_READ_URI', dbName),
+    dbName,
+    dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1, 1000),
+    dbStatementTimeoutMs: duration(env, 'DB_STATEMENT_TIMEOUT', '5s'),
+    dbMigrateOnStart: bool(env, 'DB_MIGRATE_ON_START', true),
+    redis: redis(env),
+    queueUri: queueUri(env),
+    cacheMaxEntries: int(env, 'CACHE_MAX_ENTRIES', 10, 1, 10_000_000),
+    cacheTtlCreatedMs: duration(env, 'CACHE_TTL_CREATED', '24h'),
+    cacheTtlUpdatedMs: duration(env, 'CACHE_TTL_UPDATED', '1h'),
+    storageDriver: oneOf(env, 'STORAGE_DRIVER', ['fs', 's3'] as const, 'fs'),
+    cdnBaseUrl: httpUrl(env, 'CDN_BASE_URL'),
+    dataDir: resolve(read(env, 'DATA_DIR') ?? './data'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    shutdownGraceMs: duration(env, 'SHUTDOWN_GRACE', '10s'),
+    shutdownDelayMs: duration(env, 'SHUTDOWN_DELAY', '0ms'),
+  });
+}

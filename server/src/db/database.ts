@@ -1,0 +1,59 @@
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Runs parameterised SQL. `name` makes it a prepared statement where the driver supports it. */
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[], name?: string): Promise<T[]>;
+}
+
+export type PoolStats = { pool: string; total: number; idle: number; waiting: number; max: number };
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Reads that can tolerate replica lag; the primary when no replica is configured. */
+  readonly reader: Queryable;
+  /** Runs fn inside BEGIN/COMMIT on one connection; rolls back when fn throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs fn on one pinned connection (session-level state such as advisory locks). */
+  session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
+  ping(timeoutMs: number): Promise<void>;
+  stats(): PoolStats[];
+  close(): Promise<void>;
+}
+
+/** Called after every query with its statement name (or "sql") and duration in seconds. */
+export type QueryObserver = (name: string, seconds: number, ok: boolean) => void;
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** SQLSTATE of a driver error (pg and PGlite both expose `code`), if any. */
+export function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+export function constraintOf(err: unknown): string | undefined {
+  const c = (err as { constraint?: unknown } | null)?.constraint;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** BEGIN/COMMIT around fn on one session; ROLLBACK when fn throws. Shared by both drivers. */
+export function transactionOver(session: Database['session']): Database['transaction'] {
+  return (fn) =>
+    session(async (s) => {
+      await s.query('BEGIN');
+      try {
+        const result = await fn(s);
+        await s.query('COMMIT');
+        return result;
+      } catch (err) {
+        await s.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, QueryObserver, Queryable, Row } from './database.js';
+import { transactionOver, withTimeout } from './database.js';
+
+/**
+ * PGlite is a single Postgres session: two callers' statements would interleave inside one
+ * another's transaction. Every query and every transaction therefore runs under one FIFO lock.
+ */
+function createLock() {
+  let tail: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
+  return {
+    get waiting() {
+      return waiting;
+    },
+    run<T>(fn: () => Promise<T>): Promise<T> {
+      waiting++;
+      const result = tail.then(() => {
+        waiting--;
+        return fn();
+      });
+      tail = result.catch(() => {});
+      return result;
+    },
+  };
+}
+
+export async function createPgliteDatabase(opts: {
+  dataDir: string | undefined;
+  observe?: QueryObserver | undefined;
+}): Promise<Database> {
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const pglite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  const lock = createLock();
+  let closed = false;
+
+  const raw = async <T extends Row>(sql: string, params: readonly unknown[] = [], name?: string) => {
+    const start = performance.now();
+    let ok = false;
+    try {
+      // exec (simple protocol) allows several statements, as migrations need; query binds parameters.
+      const rows =
+        params.length === 0 ? ((await pglite.exec(sql)).at(-1)?.rows ?? []) : (await pglite.query(sql, params as unknown[])).rows;
+      ok = true;
+      return rows as T[];
+    } finally {
+      opts.observe?.(name ?? 'sql', (performance.now() - start) / 1000, ok);
+    }
+  };
+  const direct: Queryable = { query: raw };
+  const query: Queryable['query'] = (sql, params, name) => lock.run(() => raw(sql, params, name));
+  const session = <T>(fn: (s: Queryable) => Promise<T>) => lock.run(() => fn(direct));
+
+  return {
+    kind: 'pglite',
+    reader: { query },
+    query,
+    session,
+    transaction: transactionOver(session),
+    ping: async (timeoutMs) => {
+      if (closed) throw new Error('database closed');
+      await withTimeout(query('SELECT 1'), timeoutMs, 'database ping');
+    },
+    stats: () => [{ pool: 'embedded', total: 1, idle: lock.waiting === 0 ? 1 : 0, waiting: lock.waiting, max: 1 }],
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await lock.run(() => pglite.close());
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { AppError } from '../errors.js';
+import { isUuid } from './ids.js';
+
+export type Cursor = { createdAt: Date; id: string };
+
+/** Opaque keyset cursor: the (created_at, id) of the last row of the previous page. */
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(text: string): Cursor {
+  const fail = () => new AppError('invalid_cursor', 'cursor is malformed; use the Link header of a previous page', [
+    { field: 'cursor', message: 'malformed cursor' },
+  ]);
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) throw fail();
+  const [iso, id, ...rest] = Buffer.from(text, 'base64url').toString('utf8').split('|');
+  if (rest.length > 0 || !iso || !id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(iso)) throw fail();
+  const createdAt = new Date(iso);
+  if (Number.isNaN(createdAt.getTime())) throw fail();
+  return { createdAt, id };
+}

@@ -1,0 +1,28 @@
+/** Strong ETag of a versioned resource: the version is bumped on every change. */
+export const etagOf = (version: number): string => `"${version}"`;
+
+function tags(header: string): string[] {
+  return header.split(',').map((t) => t.trim().replace(/^W\//, ''));
+}
+
+/** If-None-Match uses weak comparison (RFC 9110 §13.1.2). */
+export function noneMatch(header: string | undefined, version: number): boolean {
+  if (!header) return false;
+  const list = tags(header);
+  return list.includes('*') || list.includes(etagOf(version));
+}
+
+/**
+ * Parses If-Match into the version it requires: undefined when absent or `*`, null when it names
+ * no version this server could have issued (it then can never match).
+ */
+export function requiredVersion(header: string | undefined): number | null | undefined {
+  if (!header) return undefined;
+  const list = header.split(',').map((t) => t.trim());
+  if (list.includes('*')) return undefined;
+  for (const tag of list) {
+    const m = /^"(\d{1,9})"$/.exec(tag);
+    if (m) return Number(m[1]);
+  }
+  return null;
+}

@@ -1,0 +1,117 @@
+import { constraintOf, type Database, type Queryable, sqlState } from '../db/database.js';
+import { AppError } from '../errors.js';
+import type { Cursor } from '../lib/cursor.js';
+
+export type Profile = {
+  id: string;
+  name: string;
+  email: string;
+  bio: string;
+  image_urls: string[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+type ProfileRow = Omit<Profile, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
+
+export type ProfileChanges = Partial<Pick<Profile, 'name' | 'email' | 'bio'>>;
+
+/** Result of a conditional write: the new row, or why there is none. */
+export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not_found' | 'version_mismatch' };
+
+const COLUMNS = 'id, name, email, bio, image_urls, version, created_at, updated_at';
+
+function toProfile(row: ProfileRow): Profile {
+  return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
+}
+
+function emailTaken(err: unknown): never {
+  if (sqlState(err) === '23505' && constraintOf(err) !== 'profiles_pkey') {
+    throw new AppError('email_taken', 'A profile with this email already exists', [
+      { field: 'email', message: 'already taken' },
+    ]);
+  }
+  throw err;
+}
+
+/** Escapes LIKE wildcards so that `q` matches literally. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) {
+  async function versionOf(id: string, q: Queryable = db): Promise<number | undefined> {
+    const rows = await q.query<{ version: number }>('SELECT version FROM profiles WHERE id = $1', [id], 'profile_version');
+    return rows[0]?.version;
+  }
+
+  async function whyMissed(id: string): Promise<'not_found' | 'version_mismatch'> {
+    return (await versionOf(id)) === undefined ? 'not_found' : 'version_mismatch';
+  }
+
+  return {
+    async insert(p: { id: string; name: string; email: string; bio: string; now: Date }): Promise<Profile> {
+      const rows = await db
+        .query<ProfileRow>(
+          `INSERT INTO profiles (id, name, email, bio, version, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING ${COLUMNS}`,
+          [p.id, p.name, p.email, p.bio, p.now],
+          'profile_insert',
+        )
+        .catch(emailTaken);
+      return toProfile(rows[0] as ProfileRow);
+    },
+
+    async findById(id: string): Promise<Profile | undefined> {
+      const rows = await db.query<ProfileRow>(`SELECT ${COLUMNS} FROM profiles WHERE id = $1`, [id], 'profile_by_id');
+      return rows[0] && toProfile(rows[0]);
+    },
+
+    /** Newest first, keyset on (created_at, id). Reads from the replica when one is configured. */
+    async list(opts: { limit: number; after?: Cursor | undefined; q?: string | undefined }): Promise<Profile[]> {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (opts.after) {
+        params.push(opts.after.createdAt, opts.after.id);
+        where.push(`(created_at, id) < ($${params.length - 1}, $${params.length}::uuid)`);
+      }
+      if (opts.q) {
+        params.push(likePattern(opts.q));
+        where.push(`(name ILIKE $${params.length} OR email ILIKE $${params.length})`);
+      }
+      params.push(opts.limit);
+      const sql = `SELECT ${COLUMNS} FROM profiles ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`;
+      const name = `profile_list${opts.after ? '_after' : ''}${opts.q ? '_q' : ''}`;
+      return (await db.reader.query<ProfileRow>(sql, params, name)).map(toProfile);
+    },
+
+    /** Applies changes and bumps the version, only if the current version is `expected` (when given). */
+    async update(id: string, changes: ProfileChanges, expected: number | undefined, now: Date): Promise<WriteOutcome<Profile>> {
+      const rows = await db
+        .query<ProfileRow>(
+          `UPDATE profiles SET
+             name = COALESCE($2, name), email = COALESCE($3, email), bio = COALESCE($4, bio),
+             version = version + 1, updated_at = GREATEST($5, created_at)
+           WHERE id = $1 AND ($6::integer IS NULL OR version = $6::integer)
+           RETURNING ${COLUMNS}`,
+          [id, changes.name ?? null, changes.email ?? null, changes.bio ?? null, now, expected ?? null],
+          'profile_update',
+        )
+        .catch(emailTaken);
+      if (rows[0]) return { ok: true, value: toProfile(rows[0]) };
+      return { ok: false, reason: await whyMissed(id) };
+    },
+
+    async delete(id: string, expected: number | undefined): Promise<WriteOutcome<Profile>> {
+      const rows = await db.query<ProfileRow>(
+        `DELETE FROM profiles WHERE id = $1 AND ($2::integer IS NULL OR version = $2::integer) RETURNING ${COLUMNS}`,
+        [id, expected ?? null],
+        'profile_delete',
+      );
+      if (rows[0]) return { ok: true, value: toProfile(rows[0]) };
+      return { ok: false, reason: await whyMissed(id) };
+    },
+  };
+}
+
+export type ProfileRepository = ReturnType<typeof createProfileRepository>;

@@ -1,0 +1,50 @@
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { PoolStats } from '../db/database.js';
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const dbQueryDuration = new Histogram({
+    name: 'db_query_duration_seconds',
+    help: 'Database query duration by statement name and outcome',
+    labelNames: ['query', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    httpDuration,
+    observeQuery(name: string, seconds: number, ok: boolean) {
+      dbQueryDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
+    },
+    /** Pool gauges read at scrape time, so they cost nothing per request. */
+    watchPools(stats: () => PoolStats[]) {
+      const gauge = (name: string, help: string, pick: (s: PoolStats) => number) =>
+        new Gauge({
+          name,
+          help,
+          labelNames: ['pool'] as const,
+          registers: [registry],
+          collect() {
+            for (const s of stats()) this.set({ pool: s.pool }, pick(s));
+          },
+        });
+      gauge('db_pool_connections_total', 'Open connections in the database pool', (s) => s.total);
+      gauge('db_pool_connections_idle', 'Idle connections in the database pool', (s) => s.idle);
+      gauge('db_pool_requests_waiting', 'Queries waiting for a database connection', (s) => s.waiting);
+      gauge('db_pool_connections_max', 'Configured maximum pool size', (s) => s.max);
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
