@@ -3,13 +3,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { App } from './api/app-type.js';
-import { registerErrorHandling } from './api/plugins/errors.js';
+import { registerErrorHandling, sendProblem } from './api/plugins/errors.js';
 import { registerObservability, requestIdOf } from './api/plugins/observability.js';
 import { registerValidation } from './api/plugins/validation.js';
 import { profileRoutes } from './api/routes/profiles.js';
 import { type Lifecycle, systemRoutes } from './api/routes/system.js';
 import { Problem } from './api/schemas/problem.js';
 import type { Container } from './compose.js';
+import { AppError } from './errors.js';
 
 export type { App };
 
@@ -28,6 +29,14 @@ export async function buildApp(container: Pick<Container, 'config' | 'logger' | 
     keepAliveTimeout: 65_000,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: (error, request, reply) => {
+      // A path segment longer than any id cannot name a resource: 404, as for any malformed id.
+      const err =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('not_found', 'No such resource')
+          : new AppError('bad_request', 'The request URL or headers are malformed');
+      return sendProblem(reply, request, err);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerValidation(app);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import type { Database } from './db/database.js';
+import type { Database, QueryObserver } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
@@ -15,10 +15,18 @@ export type Container = Awaited<ReturnType<typeof compose>>;
  * The one composition root: builds every client, repository and service from config and hands them
  * down. Tests call it too, against real services, optionally passing a database they made.
  */
-export async function compose(opts: { config: Config; logger: Logger; db?: Database; defaultMetrics?: boolean }) {
+export type OpenDatabase = (observe: QueryObserver) => Promise<Database>;
+
+export async function compose(opts: {
+  config: Config;
+  logger: Logger;
+  /** Replaces the database chosen from config (tests hand in their own). */
+  openDatabase?: OpenDatabase;
+  defaultMetrics?: boolean;
+}) {
   const { config, logger } = opts;
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
-  const db = opts.db ?? (await openDatabase(config, logger, metrics.observeQuery));
+  const db = await (opts.openDatabase ?? ((observe) => openDatabase(config, logger, observe)))(metrics.observeQuery);
   metrics.watchPools(() => db.stats());
 
   try {
@@ -45,7 +53,7 @@ export async function compose(opts: { config: Config; logger: Logger; db?: Datab
   };
 }
 
-async function openDatabase(config: Config, logger: Logger, observe: (n: string, s: number, ok: boolean) => void) {
+async function openDatabase(config: Config, logger: Logger, observe: QueryObserver) {
   if (config.dbUri) {
     return createPostgresDatabase({
       uri: config.dbUri,

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sqlState } from '../../db/database.js';
 import { AppError, ERROR_CODES, type ErrorCode, type FieldError } from '../../errors.js';
 
 const TITLES: Record<ErrorCode, string> = {
@@ -63,6 +64,14 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/** Defence in depth: a value the schema let through but PostgreSQL refuses is the client's error. */
+function fromDatabase(err: unknown): AppError | undefined {
+  const state = sqlState(err);
+  if (state?.startsWith('22')) return new AppError('validation_failed', 'A value is not acceptable to the database');
+  if (state === '23505') return new AppError('conflict', 'The resource conflicts with one that already exists');
+  return undefined;
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
   return reply
     .code(err.status)
@@ -88,7 +97,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
       return sendProblem(reply, request, new AppError('validation_failed', detail, errors));
     }
-    const mapped = fromFastify(error);
+    const mapped = fromFastify(error) ?? fromDatabase(error);
     if (mapped) return sendProblem(reply, request, mapped);
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, new AppError('internal', 'An unexpected error occurred; quote the request id when reporting it'));

@@ -1,8 +1,10 @@
 import { Type } from 'typebox';
 
-const Name = Type.String({ minLength: 1, maxLength: 100, description: 'Trimmed; 1–100 characters' });
+// PostgreSQL text cannot hold U+0000; refuse it here rather than fail in the driver.
+const NO_NUL = '^[^\\u0000]*$';
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Trimmed; 1–100 characters' });
 const Email = Type.String({ minLength: 3, maxLength: 254, format: 'email', description: 'Unique, case-insensitively' });
-const Bio = Type.String({ maxLength: 1000 });
+const Bio = Type.String({ maxLength: 1000, pattern: NO_NUL });
 
 export const Profile = Type.Object(
   {

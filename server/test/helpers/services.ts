@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+const inCi = process.env.CI === 'true';
+
+/**
+ * Why a real-service test cannot run, or undefined when it can. Under CI=true an unreachable service
+ * is a failure, never a skip: the caller throws instead of skipping.
+ */
+export async function postgresUnavailable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    const reason = `PostgreSQL unreachable at ${PG_ADMIN_URL}: ${(err as Error).message}`;
+    if (inCi) throw new Error(`${reason} (CI=true: a missing service is a failure)`);
+    return reason;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export type TestDatabase = { uri: string; name: string; drop(): Promise<void> };
+
+/** A fresh, empty database on the real server for one test file; dropped afterwards. */
+export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    uri: url.toString(),
+    name,
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
