@@ -28,7 +28,8 @@ export async function buildApp(container: Pick<Container, 'config' | 'logger' | 
     // Longer than the usual load-balancer idle timeout (60 s), so the balancer closes first.
     keepAliveTimeout: 65_000,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // A request that reaches an open connection while we drain is served (with Connection: close), not refused.
+    return503OnClosing: false,
     frameworkErrors: (error, request, reply) => {
       // A path segment longer than any id cannot name a resource: 404, as for any malformed id.
       const err =
@@ -42,6 +43,10 @@ export async function buildApp(container: Pick<Container, 'config' | 'logger' | 
   registerValidation(app);
   registerErrorHandling(app);
   registerObservability(app, metrics);
+  app.addHook('onRequest', async (_request, reply) => {
+    // While draining, every response tells keep-alive clients to reconnect elsewhere.
+    if (lifecycle.draining) reply.header('connection', 'close');
+  });
   app.addSchema(Problem);
   // The API speaks JSON only: a text/plain body is a 415, not a string handed to the schema.
   app.removeContentTypeParser('text/plain');

@@ -64,9 +64,21 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
-/** Defence in depth: a value the schema let through but PostgreSQL refuses is the client's error. */
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|database closed/;
+
+/**
+ * Defence in depth: a value the schema let through but PostgreSQL refuses is the client's error;
+ * a database that cannot be reached is a 503 the client may retry, never a 500.
+ */
 function fromDatabase(err: unknown): AppError | undefined {
   const state = sqlState(err);
+  const code = (err as { code?: unknown }).code;
+  if (state?.startsWith('08') || state === '57P01' || state === '53300' || (typeof code === 'string' && UNREACHABLE.test(code))) {
+    return new AppError('unavailable', 'The database is unavailable; retry shortly');
+  }
+  if (err instanceof Error && UNREACHABLE.test(err.message)) {
+    return new AppError('unavailable', 'The database is unavailable; retry shortly');
+  }
   if (state?.startsWith('22')) return new AppError('validation_failed', 'A value is not acceptable to the database');
   if (state === '23505') return new AppError('conflict', 'The resource conflicts with one that already exists');
   return undefined;
@@ -98,6 +110,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendProblem(reply, request, new AppError('validation_failed', detail, errors));
     }
     const mapped = fromFastify(error) ?? fromDatabase(error);
+    if (mapped?.status === 503) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '1');
+    }
     if (mapped) return sendProblem(reply, request, mapped);
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, new AppError('internal', 'An unexpected error occurred; quote the request id when reporting it'));

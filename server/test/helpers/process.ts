@@ -1,0 +1,44 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const SERVER_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export type Spawned = {
+  proc: ChildProcess;
+  port: number;
+  output: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+/** Runs an entry point of src/cmd as its own process, as production does (through tsx). */
+export function spawnEntry(entry: 'server' | 'dev' | 'migrate', env: Record<string, string>) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', `src/cmd/${entry}.ts`], {
+    cwd: SERVER_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exit = once(proc, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  return { proc, output: () => out, exit };
+}
+
+/** Starts a server on a free port and resolves once it listens. */
+export async function spawnServer(entry: 'server' | 'dev', env: Record<string, string>, timeoutMs = 30_000): Promise<Spawned> {
+  const s = spawnEntry(entry, { SERVER_PORT: '0', ...env });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(s.output());
+    if (m) return { ...s, port: Number(m[1]) };
+    const exited = await Promise.race([s.exit.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+    if (exited) throw new Error(`server exited before listening:\n${s.output()}`);
+  }
+  s.proc.kill('SIGKILL');
+  throw new Error(`server did not listen within ${timeoutMs} ms:\n${s.output()}`);
+}

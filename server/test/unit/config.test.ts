@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { parseDuration } from '../../src/lib/duration.js';
+
+describe('parseDuration', () => {
+  it('reads ms, s, m, h and d, and bare milliseconds', () => {
+    assert.equal(parseDuration('500ms'), 500);
+    assert.equal(parseDuration('10s'), 10_000);
+    assert.equal(parseDuration('5m'), 300_000);
+    assert.equal(parseDuration('24h'), 86_400_000);
+    assert.equal(parseDuration('7d'), 604_800_000);
+    assert.equal(parseDuration('1.5s'), 1500);
+    assert.equal(parseDuration('250'), 250);
+  });
+  it('rejects anything else', () => {
+    for (const bad of ['', 'ten', '10 years', '-5s', '1e3s', '5 m s']) assert.equal(parseDuration(bad), undefined, bad);
+  });
+});
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.serverPort, 8080);
+    assert.equal(c.workerPort, 8081);
+    assert.equal(c.dbUri, undefined);
+    assert.equal(c.dbName, 'profiles');
+    assert.equal(c.cacheMaxEntries, 10);
+    assert.equal(c.cacheTtlCreatedMs, 86_400_000);
+    assert.equal(c.cacheTtlUpdatedMs, 3_600_000);
+    assert.equal(c.shutdownGraceMs, 10_000);
+    assert.equal(c.dbMigrateOnStart, true);
+    assert.equal(c.logLevel, 'info');
+    assert.equal(c.storageDriver, 'fs');
+    assert.equal(c.bodyLimitBytes, 1_048_576);
+    assert.match(c.dataDir, /\/data$/);
+  });
+
+  it('is frozen', () => {
+    const c = loadConfig({});
+    assert.ok(Object.isFrozen(c));
+    assert.throws(() => {
+      (c as { serverPort: number }).serverPort = 1;
+    }, TypeError);
+  });
+
+  it('adds DB_NAME to a URI without a database, and accepts DATABASE_URL as an alias', () => {
+    assert.equal(loadConfig({ DB_URI: 'postgres://u@h:5432', DB_NAME: 'things' }).dbUri, 'postgres://u@h:5432/things');
+    assert.equal(loadConfig({ DB_URI: 'postgres://u@h:5432/' }).dbUri, 'postgres://u@h:5432/profiles');
+    assert.equal(loadConfig({ DB_URI: 'postgres://u@h/x' }).dbUri, 'postgres://u@h/x');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@h/y' }).dbUri, 'postgresql://u@h/y');
+    assert.equal(loadConfig({ DB_URI: 'postgres://u@h/x', DB_READ_URI: 'postgres://u@r/x' }).dbReadUri, 'postgres://u@r/x');
+  });
+
+  it('reads durations, booleans and Redis settings', () => {
+    const c = loadConfig({
+      SHUTDOWN_GRACE: '3s',
+      CACHE_TTL_UPDATED: '90m',
+      DB_MIGRATE_ON_START: 'false',
+      REDIS_ADDRESS: '127.0.0.1:6379',
+      REDIS_DB: '2',
+    });
+    assert.equal(c.shutdownGraceMs, 3000);
+    assert.equal(c.cacheTtlUpdatedMs, 5_400_000);
+    assert.equal(c.dbMigrateOnStart, false);
+    assert.deepEqual(c.redis, { address: '127.0.0.1:6379', password: undefined, db: 2 });
+  });
+
+  const bad: [string, Record<string, string>][] = [
+    ['SERVER_PORT', { SERVER_PORT: 'eighty' }],
+    ['SERVER_PORT', { SERVER_PORT: '70000' }],
+    ['WORKER_PORT', { WORKER_PORT: '-1' }],
+    ['DB_URI', { DB_URI: 'mysql://x@y/z' }],
+    ['DB_URI', { DB_URI: 'not a url' }],
+    ['DB_READ_URI', { DB_READ_URI: 'http://x' }],
+    ['DB_POOL_MAX', { DB_POOL_MAX: '0' }],
+    ['DB_MIGRATE_ON_START', { DB_MIGRATE_ON_START: 'maybe' }],
+    ['SHUTDOWN_GRACE', { SHUTDOWN_GRACE: '10 parsecs' }],
+    ['CACHE_TTL_CREATED', { CACHE_TTL_CREATED: 'forever' }],
+    ['CACHE_MAX_ENTRIES', { CACHE_MAX_ENTRIES: '1.5' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['REDIS_ADDRESS', { REDIS_ADDRESS: 'redis://localhost' }],
+    ['QUEUE_URI', { QUEUE_URI: 'http://rabbit' }],
+    ['STORAGE_DRIVER', { STORAGE_DRIVER: 'ftp' }],
+    ['CDN_BASE_URL', { CDN_BASE_URL: 'cdn.example.com' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+  ];
+  for (const [variable, env] of bad) {
+    it(`names ${variable} when its value is bad (${JSON.stringify(env)})`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (err: unknown) => err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable),
+      );
+    });
+  }
+});
