@@ -15,7 +15,9 @@ import { AppError } from './errors.js';
 export type { App };
 
 /** Builds the HTTP app over a composed container. Does not listen: cmd/ does, tests inject. */
-export async function buildApp(container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'services'>) {
+export async function buildApp(
+  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'services'>,
+) {
   const { config, logger, metrics, db, services } = container;
   const lifecycle: Lifecycle = { draining: false };
 
@@ -51,7 +53,11 @@ export async function buildApp(container: Pick<Container, 'config' | 'logger' | 
   // The API speaks JSON only: a text/plain body is a 415, not a string handed to the schema.
   app.removeContentTypeParser('text/plain');
   // RFC 7396 merge patches are JSON objects too.
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
 
   await app.register(swagger, {
     openapi: {
@@ -59,7 +65,9 @@ export async function buildApp(container: Pick<Container, 'config' | 'logger' | 
       info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
       tags: [{ name: 'profiles' }, { name: 'system' }],
     },
-    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -26,7 +26,9 @@ export async function compose(opts: {
 }) {
   const { config, logger } = opts;
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
-  const db = await (opts.openDatabase ?? ((observe) => openDatabase(config, logger, observe)))(metrics.observeQuery);
+  const db = await (opts.openDatabase ?? ((observe) => openDatabase(config, logger, observe)))(
+    metrics.observeQuery,
+  );
   metrics.watchPools(() => db.stats());
 
   try {

@@ -50,7 +50,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -111,7 +112,8 @@ function httpUrl(env: Env, name: string): string | undefined {
 function redis(env: Env): Config['redis'] {
   const address = read(env, 'REDIS_ADDRESS');
   if (address === undefined) return undefined;
-  if (!/^[^\s:]+:\d{1,5}$/.test(address)) throw new ConfigError('REDIS_ADDRESS', `expected host:port, got "${address}"`);
+  if (!/^[^\s:]+:\d{1,5}$/.test(address))
+    throw new ConfigError('REDIS_ADDRESS', `expected host:port, got "${address}"`);
   return Object.freeze({
     address,
     password: read(env, 'REDIS_PASSWORD'),
@@ -129,7 +131,8 @@ function queueUri(env: Env): string | undefined {
 /** Reads, validates and freezes the configuration. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const dbName = read(env, 'DB_NAME') ?? 'profiles';
-  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(dbName)) throw new ConfigError('DB_NAME', `invalid name "${dbName}"`);
+  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(dbName))
+    throw new ConfigError('DB_NAME', `invalid name "${dbName}"`);
   const dbUri = postgresUrl(env, 'DB_URI', dbName) ?? postgresUrl(env, 'DATABASE_URL', dbName);
   const nodeEnv = oneOf(env, 'NODE_ENV', ['production', 'development', 'test'], 'production');
   return Object.freeze({
@@ -151,7 +154,12 @@ export function loadConfig(env: Env = process.env): Config {
     storageDriver: oneOf(env, 'STORAGE_DRIVER', ['fs', 's3'] as const, 'fs'),
     cdnBaseUrl: httpUrl(env, 'CDN_BASE_URL'),
     dataDir: resolve(read(env, 'DATA_DIR') ?? './data'),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     shutdownGraceMs: duration(env, 'SHUTDOWN_GRACE', '10s'),
     shutdownDelayMs: duration(env, 'SHUTDOWN_DELAY', '0ms'),

@@ -1,8 +1,8 @@
 // `npm run migrate`: applies pending migrations to DB_URI (or to the embedded database when unset).
 import { join } from 'node:path';
+import { migrate } from '../db/migrate.js';
 import { createPgliteDatabase } from '../db/pglite.js';
 import { createPostgresDatabase } from '../db/postgres.js';
-import { migrate } from '../db/migrate.js';
 import { loadConfigOrExit } from './run.js';
 
 const config = loadConfigOrExit();

@@ -3,7 +3,9 @@ import { loadConfigOrExit, runServer } from './run.js';
 
 const config = loadConfigOrExit();
 if (!config.dbUri) {
-  process.stderr.write('config error: DB_URI is required for the production server (npm start runs the embedded mode)\n');
+  process.stderr.write(
+    'config error: DB_URI is required for the production server (npm start runs the embedded mode)\n',
+  );
   process.exit(1);
 }
 await runServer(config, { role: 'server' });

@@ -16,7 +16,11 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   return Promise.all(
     files.map(async (file) => {
       const sql = await readFile(`${dir}/${file}`, 'utf8');
-      return { version: file.replace(/\.sql$/, ''), sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return {
+        version: file.replace(/\.sql$/, ''),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
     }),
   );
 }
@@ -40,7 +44,9 @@ export async function migrate(
         checksum text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
-      const rows = await s.query<{ version: string; checksum: string }>('SELECT version, checksum FROM schema_migrations');
+      const rows = await s.query<{ version: string; checksum: string }>(
+        'SELECT version, checksum FROM schema_migrations',
+      );
       const applied = new Map(rows.map((r) => [r.version, r.checksum]));
       const done: string[] = [];
       for (const m of migrations) {
@@ -52,7 +58,10 @@ export async function migrate(
         await s.query('BEGIN');
         try {
           await s.query(m.sql);
-          await s.query('INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)', [m.version, m.checksum]);
+          await s.query('INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)', [
+            m.version,
+            m.checksum,
+          ]);
           await s.query('COMMIT');
         } catch (err) {
           await s.query('ROLLBACK').catch(() => {});

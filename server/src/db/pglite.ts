@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, QueryObserver, Queryable, Row } from './database.js';
+import type { Database, Queryable, QueryObserver, Row } from './database.js';
 import { transactionOver, withTimeout } from './database.js';
 
 /**
@@ -41,7 +41,9 @@ export async function createPgliteDatabase(opts: {
     try {
       // exec (simple protocol) allows several statements, as migrations need; query binds parameters.
       const rows =
-        params.length === 0 ? ((await pglite.exec(sql)).at(-1)?.rows ?? []) : (await pglite.query(sql, params as unknown[])).rows;
+        params.length === 0
+          ? ((await pglite.exec(sql)).at(-1)?.rows ?? [])
+          : (await pglite.query(sql, params as unknown[])).rows;
       ok = true;
       return rows as T[];
     } finally {
@@ -62,7 +64,9 @@ export async function createPgliteDatabase(opts: {
       if (closed) throw new Error('database closed');
       await withTimeout(query('SELECT 1'), timeoutMs, 'database ping');
     },
-    stats: () => [{ pool: 'embedded', total: 1, idle: lock.waiting === 0 ? 1 : 0, waiting: lock.waiting, max: 1 }],
+    stats: () => [
+      { pool: 'embedded', total: 1, idle: lock.waiting === 0 ? 1 : 0, waiting: lock.waiting, max: 1 },
+    ],
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, PoolStats, QueryObserver, Queryable, Row } from './database.js';
+import type { Database, PoolStats, Queryable, QueryObserver, Row } from './database.js';
 import { transactionOver, withTimeout } from './database.js';
 
 export type PostgresOptions = {
@@ -19,7 +19,9 @@ function queryOn(client: Client, observe: QueryObserver | undefined): Queryable[
     const start = performance.now();
     let ok = false;
     try {
-      const res = await client.query<T>(name ? { name, text, values: values as unknown[] } : { text, values: values as unknown[] });
+      const res = await client.query<T>(
+        name ? { name, text, values: values as unknown[] } : { text, values: values as unknown[] },
+      );
       ok = true;
       return res.rows;
     } finally {
@@ -44,7 +46,8 @@ function makePool(uri: string, name: string, opts: PostgresOptions): pg.Pool {
 
 export function createPostgresDatabase(opts: PostgresOptions): Database {
   const primary = makePool(opts.uri, 'primary', opts);
-  const replica = opts.readUri && opts.readUri !== opts.uri ? makePool(opts.readUri, 'replica', opts) : undefined;
+  const replica =
+    opts.readUri && opts.readUri !== opts.uri ? makePool(opts.readUri, 'replica', opts) : undefined;
   const query = queryOn(primary, opts.observe);
   const reader: Queryable = replica ? { query: queryOn(replica, opts.observe) } : { query };
 
@@ -79,7 +82,8 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
     ping: async (timeoutMs) => {
       await withTimeout(primary.query('SELECT 1'), timeoutMs, 'database ping');
     },
-    stats: () => (replica ? [stats(primary, 'primary'), stats(replica, 'replica')] : [stats(primary, 'primary')]),
+    stats: () =>
+      replica ? [stats(primary, 'primary'), stats(replica, 'replica')] : [stats(primary, 'primary')],
     close: async () => {
       await Promise.all([primary.end(), replica?.end()]);
     },

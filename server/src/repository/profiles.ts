@@ -18,7 +18,9 @@ type ProfileRow = Omit<Profile, 'created_at' | 'updated_at'> & { created_at: Dat
 export type ProfileChanges = Partial<Pick<Profile, 'name' | 'email' | 'bio'>>;
 
 /** Result of a conditional write: the new row, or why there is none. */
-export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not_found' | 'version_mismatch' };
+export type WriteOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: 'not_found' | 'version_mismatch' };
 
 const COLUMNS = 'id, name, email, bio, image_urls, version, created_at, updated_at';
 
@@ -40,7 +42,11 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) {
   async function versionOf(id: string, q: Queryable = db): Promise<number | undefined> {
-    const rows = await q.query<{ version: number }>('SELECT version FROM profiles WHERE id = $1', [id], 'profile_version');
+    const rows = await q.query<{ version: number }>(
+      'SELECT version FROM profiles WHERE id = $1',
+      [id],
+      'profile_version',
+    );
     return rows[0]?.version;
   }
 
@@ -62,12 +68,20 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
     },
 
     async findById(id: string): Promise<Profile | undefined> {
-      const rows = await db.query<ProfileRow>(`SELECT ${COLUMNS} FROM profiles WHERE id = $1`, [id], 'profile_by_id');
+      const rows = await db.query<ProfileRow>(
+        `SELECT ${COLUMNS} FROM profiles WHERE id = $1`,
+        [id],
+        'profile_by_id',
+      );
       return rows[0] && toProfile(rows[0]);
     },
 
     /** Newest first, keyset on (created_at, id). Reads from the replica when one is configured. */
-    async list(opts: { limit: number; after?: Cursor | undefined; q?: string | undefined }): Promise<Profile[]> {
+    async list(opts: {
+      limit: number;
+      after?: Cursor | undefined;
+      q?: string | undefined;
+    }): Promise<Profile[]> {
       const where: string[] = [];
       const params: unknown[] = [];
       if (opts.after) {
@@ -86,7 +100,12 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
     },
 
     /** Applies changes and bumps the version, only if the current version is `expected` (when given). */
-    async update(id: string, changes: ProfileChanges, expected: number | undefined, now: Date): Promise<WriteOutcome<Profile>> {
+    async update(
+      id: string,
+      changes: ProfileChanges,
+      expected: number | undefined,
+      now: Date,
+    ): Promise<WriteOutcome<Profile>> {
       const rows = await db
         .query<ProfileRow>(
           `UPDATE profiles SET

@@ -25,13 +25,22 @@ const expectation = (v: number | null | undefined) => (v === null ? -1 : v);
 function unwrap<T>(outcome: WriteOutcome<T>): T {
   if (outcome.ok) return outcome.value;
   if (outcome.reason === 'not_found') throw notFound('profile');
-  throw new AppError('precondition_failed', 'The profile has changed since it was read (If-Match does not match its ETag)');
+  throw new AppError(
+    'precondition_failed',
+    'The profile has changed since it was read (If-Match does not match its ETag)',
+  );
 }
 
 export function createProfileService({ repo, clock = () => new Date() }: Deps) {
   return {
     async create(input: ProfileInput): Promise<Profile> {
-      return repo.insert({ id: newId(), name: input.name, email: input.email, bio: input.bio ?? '', now: clock() });
+      return repo.insert({
+        id: newId(),
+        name: input.name,
+        email: input.email,
+        bio: input.bio ?? '',
+        now: clock(),
+      });
     },
 
     async get(id: string): Promise<{ profile: Profile; source: 'cache' | 'db' }> {
@@ -50,7 +59,9 @@ export function createProfileService({ repo, clock = () => new Date() }: Deps) {
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       const next =
-        rows.length > limit && last ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id }) : undefined;
+        rows.length > limit && last
+          ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id })
+          : undefined;
       return { items, next };
     },
 

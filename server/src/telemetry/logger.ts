@@ -6,7 +6,11 @@ export type { Logger };
  * JSON logs to stdout. In production the destination is asynchronous (writes are coalesced off the
  * request path); it is flushed on shutdown by `flushLogger`.
  */
-export function createLogger(opts: { level: string; sync?: boolean; base?: Record<string, unknown> }): Logger {
+export function createLogger(opts: {
+  level: string;
+  sync?: boolean;
+  base?: Record<string, unknown>;
+}): Logger {
   return pino(
     {
       level: opts.level,

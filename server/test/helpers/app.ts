@@ -1,7 +1,7 @@
 import { buildApp } from '../../src/app.js';
+import type { OpenDatabase } from '../../src/compose.js';
 import { compose } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
-import type { OpenDatabase } from '../../src/compose.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -10,7 +10,12 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 export async function startTestApp(opts: { openDatabase?: OpenDatabase; env?: Record<string, string> } = {}) {
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', ...opts.env });
   const logger = createLogger({ level: config.logLevel, sync: true });
-  const container = await compose({ config, logger, defaultMetrics: false, ...(opts.openDatabase ? { openDatabase: opts.openDatabase } : {}) });
+  const container = await compose({
+    config,
+    logger,
+    defaultMetrics: false,
+    ...(opts.openDatabase ? { openDatabase: opts.openDatabase } : {}),
+  });
   const app = await buildApp(container);
   await app.ready();
   return {

@@ -25,18 +25,28 @@ export function spawnEntry(entry: 'server' | 'dev' | 'migrate', env: Record<stri
   proc.stderr?.on('data', (d) => {
     out += d;
   });
-  const exit = once(proc, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exit = once(proc, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   return { proc, output: () => out, exit };
 }
 
 /** Starts a server on a free port and resolves once it listens. */
-export async function spawnServer(entry: 'server' | 'dev', env: Record<string, string>, timeoutMs = 30_000): Promise<Spawned> {
+export async function spawnServer(
+  entry: 'server' | 'dev',
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<Spawned> {
   const s = spawnEntry(entry, { SERVER_PORT: '0', ...env });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(s.output());
     if (m) return { ...s, port: Number(m[1]) };
-    const exited = await Promise.race([s.exit.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+    const exited = await Promise.race([
+      s.exit.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 50)),
+    ]);
     if (exited) throw new Error(`server exited before listening:\n${s.output()}`);
   }
   s.proc.kill('SIGKILL');

@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '../../src/db/database.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
-import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/services.js';
 import { startTestApp } from '../helpers/app.js';
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/services.js';
 
 const pgSkip = await postgresUnavailable();
-const openPg = (uri: string) => createPostgresDatabase({ uri, poolMax: 4, statementTimeoutMs: 5000, onError: () => {} });
+const openPg = (uri: string) =>
+  createPostgresDatabase({ uri, poolMax: 4, statementTimeoutMs: 5000, onError: () => {} });
 
 /** Behaviour both engines must share: transactions isolated and atomic, migrations idempotent. */
 function engineContract(engine: string, open: () => Promise<{ db: Database; done(): Promise<void> }>) {
@@ -70,7 +71,9 @@ function engineContract(engine: string, open: () => Promise<{ db: Database; done
 
     it('applies migrations once: a second run applies nothing', async () => {
       assert.deepEqual(await migrate(db), []);
-      const rows = await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
+      const rows = await db.query<{ version: string }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
       assert.ok(rows.some((r) => r.version === '0001_profiles'));
     });
 
@@ -79,7 +82,10 @@ function engineContract(engine: string, open: () => Promise<{ db: Database; done
       try {
         await cp(MIGRATIONS_DIR, dir, { recursive: true });
         await writeFile(join(dir, '0001_profiles.sql'), '-- edited\nSELECT 1;');
-        await assert.rejects(migrate(db, () => {}, dir), /0001_profiles was edited/);
+        await assert.rejects(
+          migrate(db, () => {}, dir),
+          /0001_profiles was edited/,
+        );
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -89,8 +95,14 @@ function engineContract(engine: string, open: () => Promise<{ db: Database; done
       const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
       try {
         await cp(MIGRATIONS_DIR, dir, { recursive: true });
-        await writeFile(join(dir, '9999_broken.sql'), 'CREATE TABLE half_done (x int);\nSELECT * FROM no_such_table;');
-        await assert.rejects(migrate(db, () => {}, dir), /9999_broken failed/);
+        await writeFile(
+          join(dir, '9999_broken.sql'),
+          'CREATE TABLE half_done (x int);\nSELECT * FROM no_such_table;',
+        );
+        await assert.rejects(
+          migrate(db, () => {}, dir),
+          /9999_broken failed/,
+        );
         const tables = await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'half_done'");
         assert.equal(tables.length, 0);
         const recorded = await db.query("SELECT 1 FROM schema_migrations WHERE version = '9999_broken'");
@@ -128,12 +140,18 @@ describe('real PostgreSQL', { skip: pgSkip }, () => {
     try {
       const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
       assert.equal(ready.statusCode, 503);
-      const body = ready.json() as { status: string; checks: { database: { status: string; error: string } } };
+      const body = ready.json() as {
+        status: string;
+        checks: { database: { status: string; error: string } };
+      };
       assert.equal(body.status, 'unavailable');
       assert.equal(body.checks.database.status, 'down');
       assert.equal(typeof body.checks.database.error, 'string');
       assert.equal((await t.app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
-      const read = await t.app.inject({ method: 'GET', url: '/api/v1/profiles/0190a9f0-0000-7000-8000-000000000000' });
+      const read = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/profiles/0190a9f0-0000-7000-8000-000000000000',
+      });
       assert.equal(read.statusCode, 503, 'a database outage is retryable, reported without driver detail');
       assert.equal((read.json() as { code: string }).code, 'unavailable');
       assert.equal(read.headers['retry-after'], '1');

@@ -7,7 +7,13 @@ const skip = await postgresUnavailable();
 describe('real PostgreSQL', { skip }, () => {
   profileApiSuite('PostgreSQL', async (observe) => {
     const testDb = await createTestDatabase('api');
-    const db = createPostgresDatabase({ uri: testDb.uri, poolMax: 5, statementTimeoutMs: 5000, onError: () => {}, observe });
+    const db = createPostgresDatabase({
+      uri: testDb.uri,
+      poolMax: 5,
+      statementTimeoutMs: 5000,
+      onError: () => {},
+      observe,
+    });
     return { db, cleanup: () => testDb.drop() };
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import type { QueryObserver } from '../../src/db/database.js';
-import type { Database } from '../../src/db/database.js';
-import { type TestApp, startTestApp, uniqueEmail } from '../helpers/app.js';
+import type { Database, QueryObserver } from '../../src/db/database.js';
+import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
 
 type Json = Record<string, unknown>;
 const BASE = '/api/v1/profiles';
@@ -27,7 +26,10 @@ function assertProblem(res: LightMyRequestResponse, status: number, code: string
  * The profiles API contract (DESIGN §4), run once per database engine: real PostgreSQL and embedded
  * PGlite must behave identically.
  */
-export function profileApiSuite(engine: string, openDb: (observe: QueryObserver) => Promise<{ db: Database; cleanup(): Promise<void> }>) {
+export function profileApiSuite(
+  engine: string,
+  openDb: (observe: QueryObserver) => Promise<{ db: Database; cleanup(): Promise<void> }>,
+) {
   describe(`profiles API on ${engine}`, () => {
     let t: TestApp;
     let cleanup: () => Promise<void>;
@@ -46,7 +48,12 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
       await cleanup?.();
     });
 
-    const send = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}) =>
+    const send = (
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+      url: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) =>
       t.app.inject({
         method,
         url,
@@ -117,19 +124,31 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
         it(`400 for ${what}`, async () => {
           const problem = assertProblem(await send('POST', BASE, body), 400, 'validation_failed');
           const errors = problem.errors as { field: string }[];
-          assert.ok(errors.some((e) => e.field === field), `errors name ${field}: ${JSON.stringify(errors)}`);
+          assert.ok(
+            errors.some((e) => e.field === field),
+            `errors name ${field}: ${JSON.stringify(errors)}`,
+          );
         });
       }
 
       it('400 invalid_json for malformed JSON, an empty JSON body, or a prototype-poisoning key', async () => {
         assertProblem(await send('POST', BASE, '{"name": "A",'), 400, 'invalid_json');
         assertProblem(await send('POST', BASE, ''), 400, 'invalid_json');
-        assertProblem(await send('POST', BASE, '{"__proto__": {"x": 1}, "name": "A", "email": "a@b.co"}'), 400, 'invalid_json');
+        assertProblem(
+          await send('POST', BASE, '{"__proto__": {"x": 1}, "name": "A", "email": "a@b.co"}'),
+          400,
+          'invalid_json',
+        );
       });
 
       it('415 for a body that is not JSON', async () => {
         for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-          const res = await t.app.inject({ method: 'POST', url: BASE, headers: { 'content-type': type }, payload: 'name=A' });
+          const res = await t.app.inject({
+            method: 'POST',
+            url: BASE,
+            headers: { 'content-type': type },
+            payload: 'name=A',
+          });
           assertProblem(res, 415, 'unsupported_media_type');
         }
       });
@@ -146,7 +165,8 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
       before(async () => {
         tag = `lst${Date.now().toString(36)}`;
         made = [];
-        for (let i = 0; i < 7; i++) made.push((await create({ name: `${tag} member ${i}`, email: uniqueEmail(tag) })).id);
+        for (let i = 0; i < 7; i++)
+          made.push((await create({ name: `${tag} member ${i}`, email: uniqueEmail(tag) })).id);
       });
 
       it('returns a bare array, newest first, default limit 20', async () => {
@@ -160,9 +180,16 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
       });
 
       it('filters with q on name or email, case-insensitively', async () => {
-        const byName = (await send('GET', `${BASE}?q=${tag.toUpperCase()}%20MEMBER&limit=100`)).json() as Json[];
-        assert.deepEqual(byName.map((p) => p.id), [...made].reverse());
-        const byEmail = (await send('GET', `${BASE}?q=${made.length ? `${tag}.` : ''}&limit=100`)).json() as Json[];
+        const byName = (
+          await send('GET', `${BASE}?q=${tag.toUpperCase()}%20MEMBER&limit=100`)
+        ).json() as Json[];
+        assert.deepEqual(
+          byName.map((p) => p.id),
+          [...made].reverse(),
+        );
+        const byEmail = (
+          await send('GET', `${BASE}?q=${made.length ? `${tag}.` : ''}&limit=100`)
+        ).json() as Json[];
         assert.equal(byEmail.length, made.length);
         const none = (await send('GET', `${BASE}?q=${tag}%25`)).json() as Json[];
         assert.deepEqual(none, [], '% in q is literal');
@@ -197,7 +224,11 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
         ['limit 0', 'limit=0', 'validation_failed'],
         ['non-numeric limit', 'limit=ten', 'validation_failed'],
         ['garbage cursor', 'cursor=%%%', 'invalid_cursor'],
-        ['forged cursor', `cursor=${Buffer.from('yesterday|not-a-uuid').toString('base64url')}`, 'invalid_cursor'],
+        [
+          'forged cursor',
+          `cursor=${Buffer.from('yesterday|not-a-uuid').toString('base64url')}`,
+          'invalid_cursor',
+        ],
         ['unknown parameter', 'sort=name', 'validation_failed'],
       ] as const) {
         it(`400 for ${what}`, async () => {
@@ -242,7 +273,9 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
           assert.equal(u.version, 2);
           assert.equal(res.headers.etag, '"2"');
           assert.ok(String(u.updated_at) >= String(p.created_at));
-          const both = (await send(method, `${BASE}/${p.id}`, { name: ' Grace ', email: uniqueEmail() })).json() as Json;
+          const both = (
+            await send(method, `${BASE}/${p.id}`, { name: ' Grace ', email: uniqueEmail() })
+          ).json() as Json;
           assert.equal(both.name, 'Grace');
           assert.equal(both.version, 3);
         });
@@ -263,8 +296,16 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
       it('honours If-Match: 412 when stale, 200 when current; nothing changes on 412', async () => {
         const p = await create();
         await send('PATCH', `${BASE}/${p.id}`, { bio: 'v2' });
-        assertProblem(await send('PATCH', `${BASE}/${p.id}`, { bio: 'lost' }, { 'if-match': '"1"' }), 412, 'precondition_failed');
-        assertProblem(await send('PATCH', `${BASE}/${p.id}`, { bio: 'lost' }, { 'if-match': 'garbage' }), 412, 'precondition_failed');
+        assertProblem(
+          await send('PATCH', `${BASE}/${p.id}`, { bio: 'lost' }, { 'if-match': '"1"' }),
+          412,
+          'precondition_failed',
+        );
+        assertProblem(
+          await send('PATCH', `${BASE}/${p.id}`, { bio: 'lost' }, { 'if-match': 'garbage' }),
+          412,
+          'precondition_failed',
+        );
         const ok = await send('PATCH', `${BASE}/${p.id}`, { bio: 'v3' }, { 'if-match': '"2"' });
         assert.equal(ok.statusCode, 200);
         assert.equal((ok.json() as Json).version, 3);
@@ -283,8 +324,17 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
         assertProblem(await send('PATCH', `${BASE}/${p.id}`, { email: 'nope' }), 400, 'validation_failed');
         assertProblem(await send('PATCH', `${BASE}/${p.id}`, { name: ' ' }), 400, 'validation_failed');
         assertProblem(await send('PUT', `${BASE}/${p.id}`, '{oops'), 400, 'invalid_json');
-        assertProblem(await send('PATCH', `${BASE}/${p.id}`, { email: other.email.toUpperCase() }), 409, 'email_taken');
-        const res = await t.app.inject({ method: 'PATCH', url: `${BASE}/${p.id}`, headers: { 'content-type': 'text/plain' }, payload: 'x' });
+        assertProblem(
+          await send('PATCH', `${BASE}/${p.id}`, { email: other.email.toUpperCase() }),
+          409,
+          'email_taken',
+        );
+        const res = await t.app.inject({
+          method: 'PATCH',
+          url: `${BASE}/${p.id}`,
+          headers: { 'content-type': 'text/plain' },
+          payload: 'x',
+        });
         assertProblem(res, 415, 'unsupported_media_type');
         const unchanged = (await send('GET', `${BASE}/${p.id}`)).json() as Json;
         assert.deepEqual(unchanged, (await send('GET', `${BASE}/${p.id}`)).json());
@@ -292,17 +342,26 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
         assert.equal(unchanged.email, p.email);
       });
 
-      it('allows changing the case of one\'s own email', async () => {
+      it("allows changing the case of one's own email", async () => {
         const p = await create();
         const res = await send('PATCH', `${BASE}/${p.id}`, { email: p.email.toUpperCase() });
         assert.equal(res.statusCode, 200, res.body);
       });
 
       it('404 for an unknown or malformed id', async () => {
-        assertProblem(await send('PATCH', `${BASE}/0190a9f0-0000-7000-8000-000000000000`, { bio: 'x' }), 404, 'not_found');
+        assertProblem(
+          await send('PATCH', `${BASE}/0190a9f0-0000-7000-8000-000000000000`, { bio: 'x' }),
+          404,
+          'not_found',
+        );
         assertProblem(await send('PUT', `${BASE}/nope`, { bio: 'x' }), 404, 'not_found');
         assertProblem(
-          await send('PATCH', `${BASE}/0190a9f0-0000-7000-8000-000000000000`, { bio: 'x' }, { 'if-match': '"1"' }),
+          await send(
+            'PATCH',
+            `${BASE}/0190a9f0-0000-7000-8000-000000000000`,
+            { bio: 'x' },
+            { 'if-match': '"1"' },
+          ),
           404,
           'not_found',
         );
@@ -323,9 +382,16 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
       it('412 on a stale If-Match, keeping the profile', async () => {
         const p = await create();
         await send('PATCH', `${BASE}/${p.id}`, { bio: 'v2' });
-        assertProblem(await send('DELETE', `${BASE}/${p.id}`, undefined, { 'if-match': '"1"' }), 412, 'precondition_failed');
+        assertProblem(
+          await send('DELETE', `${BASE}/${p.id}`, undefined, { 'if-match': '"1"' }),
+          412,
+          'precondition_failed',
+        );
         assert.equal((await send('GET', `${BASE}/${p.id}`)).statusCode, 200);
-        assert.equal((await send('DELETE', `${BASE}/${p.id}`, undefined, { 'if-match': '"2"' })).statusCode, 204);
+        assert.equal(
+          (await send('DELETE', `${BASE}/${p.id}`, undefined, { 'if-match': '"2"' })).statusCode,
+          204,
+        );
       });
 
       it('frees the email for a new profile', async () => {
@@ -354,7 +420,16 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
 
       it('never answers 500 to hostile input', async () => {
         const p = await create();
-        const bodies = ['null', '[]', '0', 'true', '{"name":{"$gt":""}}', '{"email":["a@b.co"]}', '{"bio":"\\u0000"}', `{"name":"${'\\ud800'}"}`];
+        const bodies = [
+          'null',
+          '[]',
+          '0',
+          'true',
+          '{"name":{"$gt":""}}',
+          '{"email":["a@b.co"]}',
+          '{"bio":"\\u0000"}',
+          `{"name":"${'\\ud800'}"}`,
+        ];
         for (const body of bodies) {
           for (const [method, url] of [
             ['POST', BASE],
@@ -362,10 +437,21 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
             ['PUT', `${BASE}/${p.id}`],
           ] as const) {
             const res = await send(method, url, body);
-            assert.ok(res.statusCode >= 200 && res.statusCode < 500, `${method} ${body} → ${res.statusCode} ${res.body}`);
+            assert.ok(
+              res.statusCode >= 200 && res.statusCode < 500,
+              `${method} ${body} → ${res.statusCode} ${res.body}`,
+            );
           }
         }
-        for (const q of ['q=%00', 'q=%5C', `q=${'x'.repeat(101)}`, 'limit=1e3', 'limit=-1', 'cursor=', 'limit=1&limit=2']) {
+        for (const q of [
+          'q=%00',
+          'q=%5C',
+          `q=${'x'.repeat(101)}`,
+          'limit=1e3',
+          'limit=-1',
+          'cursor=',
+          'limit=1&limit=2',
+        ]) {
           const res = await send('GET', `${BASE}?${q}`);
           assert.ok(res.statusCode < 500, `${q} → ${res.statusCode} ${res.body}`);
         }
@@ -389,11 +475,23 @@ export function profileApiSuite(engine: string, openDb: (observe: QueryObserver)
           /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/profiles\/:id",status_code="200"\} [1-9]/,
         );
         assert.match(metrics.body, /db_pool_connections_max\{pool="[a-z]+"\} \d+/);
-        assert.match(metrics.body, /db_query_duration_seconds_count\{query="profile_by_id",outcome="ok"\} [1-9]/);
+        assert.match(
+          metrics.body,
+          /db_query_duration_seconds_count\{query="profile_by_id",outcome="ok"\} [1-9]/,
+        );
 
-        const spec = (await send('GET', '/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
+        const spec = (await send('GET', '/openapi.json')).json() as {
+          openapi: string;
+          paths: Record<string, unknown>;
+        };
         assert.match(spec.openapi, /^3\./);
-        for (const path of ['/api/v1/profiles', '/api/v1/profiles/{id}', '/health', '/health/ready', '/metrics']) {
+        for (const path of [
+          '/api/v1/profiles',
+          '/api/v1/profiles/{id}',
+          '/health',
+          '/health/ready',
+          '/metrics',
+        ]) {
           assert.ok(spec.paths[path], `OpenAPI documents ${path}`);
         }
         const docs = await send('GET', '/docs/');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnEntry, spawnServer } from '../helpers/process.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/services.js';
 
@@ -10,7 +10,12 @@ const skip = await postgresUnavailable();
 type Result = { status: number; body: string; headers: http.IncomingHttpHeaders } | { error: string };
 
 /** Sends a request; `hold` keeps the body's second half back until the returned finish() is called. */
-function request(port: number, method: string, path: string, opts: { body?: string; hold?: boolean; agent?: http.Agent } = {}) {
+function request(
+  port: number,
+  method: string,
+  path: string,
+  opts: { body?: string; hold?: boolean; agent?: http.Agent } = {},
+) {
   let finish = () => {};
   const result = new Promise<Result>((resolve) => {
     const req = http.request(
@@ -20,7 +25,10 @@ function request(port: number, method: string, path: string, opts: { body?: stri
         method,
         path,
         agent: opts.agent ?? false,
-        headers: opts.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) },
+        headers:
+          opts.body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) },
       },
       (res) => {
         let data = '';
@@ -43,7 +51,8 @@ function request(port: number, method: string, path: string, opts: { body?: stri
   return { result, finish: () => finish() };
 }
 
-const profileBody = (i: number, tag: string) => JSON.stringify({ name: `${tag} ${i}`, email: `${tag}${i}@example.com` });
+const profileBody = (i: number, tag: string) =>
+  JSON.stringify({ name: `${tag} ${i}`, email: `${tag}${i}@example.com` });
 const failures = (results: Result[]) => results.filter((r) => !('status' in r) || r.status >= 400);
 
 describe('graceful shutdown of the production server', { skip }, () => {
@@ -62,7 +71,9 @@ describe('graceful shutdown of the production server', { skip }, () => {
       const held = Array.from({ length: 60 }, (_, i) =>
         request(server.port, 'POST', '/api/v1/profiles', { body: profileBody(i, 'held'), hold: true }),
       );
-      const reads = Array.from({ length: 60 }, () => request(server.port, 'GET', '/api/v1/profiles?limit=100'));
+      const reads = Array.from({ length: 60 }, () =>
+        request(server.port, 'GET', '/api/v1/profiles?limit=100'),
+      );
       await sleep(300);
       const signalledAt = Date.now();
       server.proc.kill('SIGTERM');
@@ -76,7 +87,10 @@ describe('graceful shutdown of the production server', { skip }, () => {
 
       await sleep(500); // past SHUTDOWN_DELAY: the listener is closed now
       const late = await request(server.port, 'GET', '/health').result;
-      assert.ok('error' in late && /ECONNREFUSED/.test(late.error), `new connections refused: ${JSON.stringify(late)}`);
+      assert.ok(
+        'error' in late && /ECONNREFUSED/.test(late.error),
+        `new connections refused: ${JSON.stringify(late)}`,
+      );
 
       for (const h of held) h.finish();
       const results = await Promise.all([...held, ...reads].map((r) => r.result));

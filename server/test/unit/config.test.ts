@@ -14,7 +14,8 @@ describe('parseDuration', () => {
     assert.equal(parseDuration('250'), 250);
   });
   it('rejects anything else', () => {
-    for (const bad of ['', 'ten', '10 years', '-5s', '1e3s', '5 m s']) assert.equal(parseDuration(bad), undefined, bad);
+    for (const bad of ['', 'ten', '10 years', '-5s', '1e3s', '5 m s'])
+      assert.equal(parseDuration(bad), undefined, bad);
   });
 });
 
@@ -45,11 +46,17 @@ describe('loadConfig', () => {
   });
 
   it('adds DB_NAME to a URI without a database, and accepts DATABASE_URL as an alias', () => {
-    assert.equal(loadConfig({ DB_URI: 'postgres://u@h:5432', DB_NAME: 'things' }).dbUri, 'postgres://u@h:5432/things');
+    assert.equal(
+      loadConfig({ DB_URI: 'postgres://u@h:5432', DB_NAME: 'things' }).dbUri,
+      'postgres://u@h:5432/things',
+    );
     assert.equal(loadConfig({ DB_URI: 'postgres://u@h:5432/' }).dbUri, 'postgres://u@h:5432/profiles');
     assert.equal(loadConfig({ DB_URI: 'postgres://u@h/x' }).dbUri, 'postgres://u@h/x');
     assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@h/y' }).dbUri, 'postgresql://u@h/y');
-    assert.equal(loadConfig({ DB_URI: 'postgres://u@h/x', DB_READ_URI: 'postgres://u@r/x' }).dbReadUri, 'postgres://u@r/x');
+    assert.equal(
+      loadConfig({ DB_URI: 'postgres://u@h/x', DB_READ_URI: 'postgres://u@r/x' }).dbReadUri,
+      'postgres://u@r/x',
+    );
   });
 
   it('reads durations, booleans and Redis settings', () => {
@@ -89,7 +96,8 @@ describe('loadConfig', () => {
     it(`names ${variable} when its value is bad (${JSON.stringify(env)})`, () => {
       assert.throws(
         () => loadConfig(env),
-        (err: unknown) => err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable),
+        (err: unknown) =>
+          err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable),
       );
     });
   }

@@ -24,7 +24,11 @@ describe('cursor', () => {
       'a'.repeat(201),
     ];
     for (const text of forged) {
-      assert.throws(() => decodeCursor(text), (e: unknown) => e instanceof AppError && e.code === 'invalid_cursor', text);
+      assert.throws(
+        () => decodeCursor(text),
+        (e: unknown) => e instanceof AppError && e.code === 'invalid_cursor',
+        text,
+      );
     }
   });
 });
@@ -65,7 +69,12 @@ describe('fieldErrors', () => {
       [
         { instancePath: '', keyword: 'additionalProperties', params: { additionalProperty: 'role' } },
         { instancePath: '', keyword: 'required', params: { missingProperty: 'email' } },
-        { instancePath: '/name', keyword: 'maxLength', message: 'must NOT have more than 100 characters', params: {} },
+        {
+          instancePath: '/name',
+          keyword: 'maxLength',
+          message: 'must NOT have more than 100 characters',
+          params: {},
+        },
         { instancePath: '', keyword: 'minProperties', params: {} },
       ],
       'body',

@@ -58,13 +58,15 @@ function fromFastify(err: FastifyError): AppError | undefined {
   }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c] === status) ?? 'bad_request';
+    const code =
+      (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c] === status) ?? 'bad_request';
     return new AppError(code, err.message);
   }
   return undefined;
 }
 
-const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|database closed/;
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|database closed/;
 
 /**
  * Defence in depth: a value the schema let through but PostgreSQL refuses is the client's error;
@@ -73,14 +75,21 @@ const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection t
 function fromDatabase(err: unknown): AppError | undefined {
   const state = sqlState(err);
   const code = (err as { code?: unknown }).code;
-  if (state?.startsWith('08') || state === '57P01' || state === '53300' || (typeof code === 'string' && UNREACHABLE.test(code))) {
+  if (
+    state?.startsWith('08') ||
+    state === '57P01' ||
+    state === '53300' ||
+    (typeof code === 'string' && UNREACHABLE.test(code))
+  ) {
     return new AppError('unavailable', 'The database is unavailable; retry shortly');
   }
   if (err instanceof Error && UNREACHABLE.test(err.message)) {
     return new AppError('unavailable', 'The database is unavailable; retry shortly');
   }
-  if (state?.startsWith('22')) return new AppError('validation_failed', 'A value is not acceptable to the database');
-  if (state === '23505') return new AppError('conflict', 'The resource conflicts with one that already exists');
+  if (state?.startsWith('22'))
+    return new AppError('validation_failed', 'A value is not acceptable to the database');
+  if (state === '23505')
+    return new AppError('conflict', 'The resource conflicts with one that already exists');
   return undefined;
 }
 
@@ -116,10 +125,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (mapped) return sendProblem(reply, request, mapped);
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, request, new AppError('internal', 'An unexpected error occurred; quote the request id when reporting it'));
+    return sendProblem(
+      reply,
+      request,
+      new AppError('internal', 'An unexpected error occurred; quote the request id when reporting it'),
+    );
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(
+      reply,
+      request,
+      new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

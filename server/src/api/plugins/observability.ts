@@ -26,7 +26,13 @@ export function registerObservability(app: FastifyInstance, metrics: Pick<Metric
     metrics.httpDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
     const level = QUIET_ROUTES.has(route) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
     request.log[level](
-      { method: request.method, url: request.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      {
+        method: request.method,
+        url: request.url,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+      },
       'request completed',
     );
   });

@@ -4,7 +4,14 @@ import { etagOf, noneMatch, requiredVersion } from '../../lib/etag.js';
 import type { ProfileService } from '../../services/profiles.js';
 import type { App } from '../app-type.js';
 import { problems } from '../schemas/problem.js';
-import { IfMatchHeaders, Profile, ProfileCreate, ProfileId, ProfileListQuery, ProfileUpdate } from '../schemas/profile.js';
+import {
+  IfMatchHeaders,
+  Profile,
+  ProfileCreate,
+  ProfileId,
+  ProfileListQuery,
+  ProfileUpdate,
+} from '../schemas/profile.js';
 
 const BASE = '/api/v1/profiles';
 const tags = ['profiles'];
@@ -24,7 +31,12 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
     BASE,
     {
       preValidation: trimNameAndEmail,
-      schema: { tags, summary: 'Create a profile', body: ProfileCreate, response: { 201: Profile, ...problems(400, 409, 413, 415) } },
+      schema: {
+        tags,
+        summary: 'Create a profile',
+        body: ProfileCreate,
+        response: { 201: Profile, ...problems(400, 409, 413, 415) },
+      },
     },
     async (request, reply) => {
       const profile = await profiles.create(request.body);
@@ -47,7 +59,10 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
     async (request, reply) => {
       const { items, next } = await profiles.list(request.query);
       if (next) {
-        const params = new URLSearchParams({ limit: String(request.query.limit ?? items.length), cursor: next });
+        const params = new URLSearchParams({
+          limit: String(request.query.limit ?? items.length),
+          cursor: next,
+        });
         if (request.query.q) params.set('q', request.query.q);
         reply.header('link', `<${BASE}?${params}>; rel="next"`);
       }
@@ -86,7 +101,11 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
       response: { 200: Profile, ...problems(400, 404, 409, 412, 413, 415) },
     },
     handler: async (request, reply) => {
-      const profile = await profiles.update(request.params.id, request.body, requiredVersion(request.headers['if-match']));
+      const profile = await profiles.update(
+        request.params.id,
+        request.body,
+        requiredVersion(request.headers['if-match']),
+      );
       reply.header('etag', etagOf(profile.version));
       return profile;
     },
@@ -94,7 +113,15 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
 
   app.delete(
     `${BASE}/:id`,
-    { schema: { tags, summary: 'Delete a profile', params: ProfileId, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a profile',
+        params: ProfileId,
+        headers: IfMatchHeaders,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412) },
+      },
+    },
     async (request, reply) => {
       await profiles.remove(request.params.id, requiredVersion(request.headers['if-match']));
       return reply.code(204).send(null);

@@ -17,19 +17,30 @@ export function systemRoutes(
 
   app.get('/health', { schema: { tags, summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
-  app.get('/health/ready', { schema: { tags, summary: 'Readiness with per-dependency status' } }, async (_req, reply) => {
-    const started = performance.now();
-    let database: CheckResult;
-    try {
-      await deps.db.ping(READY_TIMEOUT_MS);
-      database = { status: 'up', latency_ms: Math.round((performance.now() - started) * 100) / 100, mode: deps.db.kind };
-    } catch (err) {
-      database = { status: 'down', error: (err as Error).message, mode: deps.db.kind };
-    }
-    const ready = !deps.lifecycle.draining && database.status === 'up';
-    reply.code(ready ? 200 : 503);
-    return { status: deps.lifecycle.draining ? 'draining' : ready ? 'ready' : 'unavailable', checks: { database } };
-  });
+  app.get(
+    '/health/ready',
+    { schema: { tags, summary: 'Readiness with per-dependency status' } },
+    async (_req, reply) => {
+      const started = performance.now();
+      let database: CheckResult;
+      try {
+        await deps.db.ping(READY_TIMEOUT_MS);
+        database = {
+          status: 'up',
+          latency_ms: Math.round((performance.now() - started) * 100) / 100,
+          mode: deps.db.kind,
+        };
+      } catch (err) {
+        database = { status: 'down', error: (err as Error).message, mode: deps.db.kind };
+      }
+      const ready = !deps.lifecycle.draining && database.status === 'up';
+      reply.code(ready ? 200 : 503);
+      return {
+        status: deps.lifecycle.draining ? 'draining' : ready ? 'ready' : 'unavailable',
+        checks: { database },
+      };
+    },
+  );
 
   app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics' } }, async (_req, reply) => {
     reply.type(deps.metrics.registry.contentType);

@@ -2,8 +2,18 @@ import { Type } from 'typebox';
 
 // PostgreSQL text cannot hold U+0000; refuse it here rather than fail in the driver.
 const NO_NUL = '^[^\\u0000]*$';
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Trimmed; 1–100 characters' });
-const Email = Type.String({ minLength: 3, maxLength: 254, format: 'email', description: 'Unique, case-insensitively' });
+const Name = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: NO_NUL,
+  description: 'Trimmed; 1–100 characters',
+});
+const Email = Type.String({
+  minLength: 3,
+  maxLength: 254,
+  format: 'email',
+  description: 'Unique, case-insensitively',
+});
 const Bio = Type.String({ maxLength: 1000, pattern: NO_NUL });
 
 export const Profile = Type.Object(
@@ -30,12 +40,17 @@ export const ProfileUpdate = Type.Object(
   { additionalProperties: false, minProperties: 1, description: 'Any non-empty subset of name, email, bio' },
 );
 
-export const ProfileId = Type.Object({ id: Type.String({ description: 'Profile id (UUID)' }) }, { additionalProperties: false });
+export const ProfileId = Type.Object(
+  { id: Type.String({ description: 'Profile id (UUID)' }) },
+  { additionalProperties: false },
+);
 
 export const ProfileListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque; from the Link rel="next" header' })),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Opaque; from the Link rel="next" header' }),
+    ),
     q: Type.Optional(Type.String({ maxLength: 100, description: 'Case-insensitive match on name or email' })),
   },
   { additionalProperties: false },
