@@ -10,9 +10,13 @@ const marker = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
 if (stale) {
-  console.log('[ensure-deps] installing dependencies (npm ci)…');
-  execSync(existsSync(lock) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  console.log('[ensure-deps] installing dependencies…');
+  const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
+  try {
+    run(existsSync(lock) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund');
+  } catch {
+    // npm 11 may refuse its own lockfile when other-platform optional binaries are not on the registry
+    // (npm/cli#9846); `npm install` still honours the locked versions.
+    run('npm install --no-audit --no-fund');
+  }
 }
