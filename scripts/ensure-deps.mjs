@@ -11,12 +11,7 @@ const lock = join(root, 'package-lock.json');
 const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
 if (stale) {
   console.log('[ensure-deps] installing dependencies…');
-  const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
-  try {
-    run(existsSync(lock) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund');
-  } catch {
-    // npm 11 may refuse its own lockfile when other-platform optional binaries are not on the registry
-    // (npm/cli#9846); `npm install` still honours the locked versions.
-    run('npm install --no-audit --no-fund');
-  }
+  // `npm install` honours the lockfile's versions; `npm ci` is avoided because npm 11 may refuse its own
+  // lockfile when other-platform optional binaries are not on the registry (npm/cli#9846).
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
