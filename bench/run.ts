@@ -4,7 +4,7 @@
 //   BENCH_DURATION=3 node --import tsx bench/run.ts  # quicker, server already built
 //
 // Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 32),
-// BENCH_SEED_ROWS (default 10000), BENCH_ADMIN_URL (default postgres://root@127.0.0.1:5432/postgres).
+// BENCH_ONLY (scenario name substring), BENCH_SEED_ROWS (default 10000), BENCH_ADMIN_URL (default postgres://root@127.0.0.1:5432/postgres).
 // Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -319,7 +319,9 @@ async function main(): Promise<number> {
     warmupSec: config.warmupSec,
   };
   const results: ScenarioResult[] = [];
-  for (const [i, scenario] of scenarios.entries()) {
+  const only = process.env.BENCH_ONLY?.toLowerCase();
+  const selected = only ? scenarios.filter((s) => s.name.toLowerCase().includes(only)) : scenarios;
+  for (const [i, scenario] of selected.entries()) {
     const baseline = await baselineFor(scenario.baseline);
     const order: Side[] = i % 2 === 0 ? ['service', 'baseline'] : ['baseline', 'service'];
     const out: Partial<Record<Side, LoadResult>> = {};

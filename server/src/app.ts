@@ -44,11 +44,7 @@ export async function buildApp(
 
   registerValidation(app);
   registerErrorHandling(app);
-  registerObservability(app, metrics);
-  app.addHook('onRequest', async (_request, reply) => {
-    // While draining, every response tells keep-alive clients to reconnect elsewhere.
-    if (lifecycle.draining) reply.header('connection', 'close');
-  });
+  registerObservability(app, metrics, lifecycle);
   app.addSchema(Problem);
   // The API speaks JSON only: a text/plain body is a 415, not a string handed to the schema.
   app.removeContentTypeParser('text/plain');

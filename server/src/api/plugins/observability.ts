@@ -13,27 +13,46 @@ export function requestIdOf(req: IncomingMessage): string {
 
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
-/** X-Request-Id on every response, one access-log line per request, and the duration histogram. */
-export function registerObservability(app: FastifyInstance, metrics: Pick<Metrics, 'httpDuration'>): void {
-  app.addHook('onRequest', async (request, reply) => {
+/**
+ * X-Request-Id on every response (and Connection: close while draining), one access-log line per
+ * request, and the duration histogram. Synchronous hooks: they run on every request.
+ */
+export function registerObservability(
+  app: FastifyInstance,
+  metrics: Pick<Metrics, 'httpDuration'>,
+  lifecycle: { draining: boolean },
+): void {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // While draining, every response tells keep-alive clients to reconnect elsewhere.
+    if (lifecycle.draining) reply.header('connection', 'close');
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Label children are cached: resolving labels per observation costs more than the observation.
+  const children = new Map<string, { observe(v: number): void }>();
+  app.addHook('onResponse', (request, reply, done) => {
     // The template, never the raw URL, keeps label cardinality bounded.
     const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
-    const level = QUIET_ROUTES.has(route) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
+    const status = reply.statusCode;
+    const key = `${request.method} ${route} ${status}`;
+    let child = children.get(key);
+    if (!child) {
+      child = metrics.httpDuration.labels(request.method, route, String(status));
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    const level = QUIET_ROUTES.has(route) ? 'debug' : status >= 500 ? 'error' : 'info';
     request.log[level](
       {
         method: request.method,
         url: request.url,
         route,
-        status: reply.statusCode,
+        status,
         ms: Math.round(reply.elapsedTime * 100) / 100,
       },
       'request completed',
     );
+    done();
   });
 }
