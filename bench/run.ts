@@ -4,7 +4,7 @@
 //   BENCH_DURATION=3 node --import tsx bench/run.ts  # quicker, server already built
 //
 // Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 32),
-// BENCH_ONLY (scenario name substring), BENCH_SEED_ROWS (default 10000), BENCH_ADMIN_URL (default postgres://root@127.0.0.1:5432/postgres).
+// BENCH_ROUNDS (default 2, best kept), BENCH_ONLY (scenario name substring), BENCH_SEED_ROWS (default 10000), BENCH_ADMIN_URL (default postgres://root@127.0.0.1:5432/postgres).
 // Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,7 @@ const config = {
   warmupSec: envInt('BENCH_WARMUP', 2, 0),
   connections: envInt('BENCH_CONNECTIONS', 32, 1),
   seedRows: envInt('BENCH_SEED_ROWS', 10_000, 100),
+  rounds: envInt('BENCH_ROUNDS', 2, 1),
 };
 const dbUrl = databaseUrl(config.adminUrl, config.dbName);
 
@@ -98,8 +99,8 @@ function byId(prefix: string) {
 
 /** POSTs with an email no other request (on either side, warm-up included) has used. */
 function create(path: string, tag: string) {
+  let n = 0; // shared by every round and warm-up of this side
   return ({ runId }: Context): LoadSpec => {
-    let n = 0;
     const body = () => {
       n += 1;
       return JSON.stringify({
@@ -157,7 +158,8 @@ async function seed(): Promise<string[]> {
        FROM generate_series(1, $1::int) AS g`,
       [config.seedRows],
     );
-    await c.query('ANALYZE profiles');
+    // Steady state for both sides: hint bits set and visibility map built, so neither pays the first scan.
+    await c.query('VACUUM ANALYZE profiles');
     const { rows } = await c.query<{ id: string }>('SELECT id FROM profiles');
     return rows.map((r) => r.id);
   });
@@ -325,14 +327,23 @@ async function main(): Promise<number> {
     const baseline = await baselineFor(scenario.baseline);
     const order: Side[] = i % 2 === 0 ? ['service', 'baseline'] : ['baseline', 'service'];
     const out: Partial<Record<Side, LoadResult>> = {};
-    for (const side of order) {
-      const target = side === 'service' ? service : baseline;
-      process.stdout.write(`${scenario.name} → ${side === 'service' ? 'service' : scenario.baseline} … `);
-      const r = await runLoad(target.url, scenario.load[side](ctx), opts);
-      out[side] = r;
-      console.log(
-        `${fixed(r.rps, 0)} req/s, p99 ${fixed(r.p99)} ms${failures(r) ? `, ${failures(r)} FAILED` : ''}`,
-      );
+    // Interleaved rounds (A B A B …); each side keeps its best round, so a burst of noise on this
+    // shared 2-core machine during one run does not decide the ratio.
+    for (let round = 0; round < config.rounds; round++) {
+      for (const side of order) {
+        const target = side === 'service' ? service : baseline;
+        process.stdout.write(
+          `${scenario.name} → ${side === 'service' ? 'service' : scenario.baseline} (round ${round + 1}) … `,
+        );
+        const r = await runLoad(target.url, scenario.load[side](ctx), opts);
+        const prev = out[side];
+        // A round with failures is kept so that the scenario is flagged; otherwise the faster round.
+        if (!prev) out[side] = r;
+        else if (failures(prev) === 0 && (failures(r) > 0 || r.rps > prev.rps)) out[side] = r;
+        console.log(
+          `${fixed(r.rps, 0)} req/s, p99 ${fixed(r.p99)} ms${failures(r) ? `, ${failures(r)} FAILED` : ''}`,
+        );
+      }
     }
     const s = out.service as LoadResult;
     const b = out.baseline as LoadResult;

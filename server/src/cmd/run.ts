@@ -42,6 +42,7 @@ export async function runServer(config: Config, opts: { role: string }): Promise
     container = await compose({ config, logger });
     app = await buildApp(container);
     await app.listen({ host: config.host, port: config.serverPort });
+    flushLogger(logger);
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
     flushLogger(logger);

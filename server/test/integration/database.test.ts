@@ -9,6 +9,7 @@ import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
 import { startTestApp } from '../helpers/app.js';
+import { spawnEntry } from '../helpers/process.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/services.js';
 
 const pgSkip = await postgresUnavailable();
@@ -130,6 +131,50 @@ describe('real PostgreSQL', { skip: pgSkip }, () => {
     } finally {
       await Promise.all(dbs.map((db) => db.close()));
       await fresh.drop();
+    }
+  });
+
+  it('npm run migrate applies pending migrations once, then reports the database up to date', async () => {
+    const fresh = await createTestDatabase('cli');
+    try {
+      const first = spawnEntry('migrate', { DB_URI: fresh.uri });
+      assert.equal((await first.exit).code, 0, first.output());
+      assert.match(first.output(), /applied migration 0001_profiles/);
+      const second = spawnEntry('migrate', { DB_URI: fresh.uri });
+      assert.equal((await second.exit).code, 0, second.output());
+      assert.match(second.output(), /database is up to date/);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('sends list reads to DB_READ_URI and reads by id (which must be fresh) to the primary', async () => {
+    const primary = await createTestDatabase('primary');
+    const replica = await createTestDatabase('replica');
+    const seedReplica = openPg(replica.uri);
+    let t: Awaited<ReturnType<typeof startTestApp>> | undefined;
+    try {
+      await migrate(seedReplica);
+      const onlyOnReplica = '0190a9f0-0000-7000-8000-00000000beef';
+      await seedReplica.query(
+        `INSERT INTO profiles (id, name, email, created_at, updated_at) VALUES ($1, 'Replica Row', 'r@example.com', now(), now())`,
+        [onlyOnReplica],
+      );
+      t = await startTestApp({ env: { DB_URI: primary.uri, DB_READ_URI: replica.uri } });
+      const list = await t.app.inject({ method: 'GET', url: '/api/v1/profiles' });
+      assert.deepEqual(
+        (list.json() as { id: string }[]).map((p) => p.id),
+        [onlyOnReplica],
+      );
+      const byId = await t.app.inject({ method: 'GET', url: `/api/v1/profiles/${onlyOnReplica}` });
+      assert.equal(byId.statusCode, 404, 'read by id goes to the primary');
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, /db_pool_connections_max\{pool="replica"\}/);
+    } finally {
+      await t?.close();
+      await seedReplica.close();
+      await primary.drop();
+      await replica.drop();
     }
   });
 
