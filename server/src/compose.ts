@@ -55,7 +55,7 @@ export async function compose(opts: {
   };
 }
 
-async function openDatabase(config: Config, logger: Logger, observe: QueryObserver) {
+export async function openDatabase(config: Config, logger: Logger, observe: QueryObserver) {
   if (config.dbUri) {
     return createPostgresDatabase({
       uri: config.dbUri,

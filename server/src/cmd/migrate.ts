@@ -1,25 +1,19 @@
 // `npm run migrate`: applies pending migrations to DB_URI (or to the embedded database when unset).
-import { join } from 'node:path';
+import { openDatabase } from '../compose.js';
 import { migrate } from '../db/migrate.js';
-import { createPgliteDatabase } from '../db/pglite.js';
-import { createPostgresDatabase } from '../db/postgres.js';
+import { createLogger, flushLogger } from '../telemetry/logger.js';
 import { loadConfigOrExit } from './run.js';
 
 const config = loadConfigOrExit();
-const db = config.dbUri
-  ? createPostgresDatabase({
-      uri: config.dbUri,
-      poolMax: 1,
-      statementTimeoutMs: 0,
-      onError: (err) => console.error(err.message),
-    })
-  : await createPgliteDatabase({ dataDir: join(config.dataDir, 'pglite') });
+const logger = createLogger({ level: config.logLevel, sync: true, base: { role: 'migrate' } });
+const db = await openDatabase(config, logger, () => {});
 try {
-  const applied = await migrate(db, (msg) => console.log(msg));
-  console.log(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
+  const applied = await migrate(db, (msg) => logger.info(msg));
+  logger.info(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
 } catch (err) {
-  console.error(`migration failed: ${(err as Error).message}`);
+  logger.fatal({ err }, 'migration failed');
   process.exitCode = 1;
 } finally {
   await db.close();
+  flushLogger(logger);
 }
