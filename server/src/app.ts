@@ -16,9 +16,9 @@ export type { App };
 
 /** Builds the HTTP app over a composed container. Does not listen: cmd/ does, tests inject. */
 export async function buildApp(
-  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'services'>,
+  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'cache' | 'services'>,
 ) {
-  const { config, logger, metrics, db, services } = container;
+  const { config, logger, metrics, db, cache, services } = container;
   const lifecycle: Lifecycle = { draining: false };
 
   const app: App = Fastify({
@@ -68,7 +68,7 @@ export async function buildApp(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  systemRoutes(app, { db, metrics, lifecycle });
+  systemRoutes(app, { db, cache, metrics, lifecycle });
   profileRoutes(app, services);
 
   return Object.assign(app, { lifecycle });

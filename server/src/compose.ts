@@ -1,4 +1,8 @@
 import { join } from 'node:path';
+import { createMemoryStore } from './cache/memory-store.js';
+import { createProfileCache } from './cache/profile-cache.js';
+import { createRedisStore } from './cache/redis-store.js';
+import type { CacheStore } from './cache/store.js';
 import type { Config } from './config.js';
 import type { Database, QueryObserver } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -41,18 +45,56 @@ export async function compose(opts: {
     throw err;
   }
 
-  const profiles = createProfileService({ repo: createProfileRepository(db) });
+  const cache = createProfileCache({
+    store: openCacheStore(config, logger),
+    metrics: metrics.cache,
+    logger,
+    ttlCreatedMs: config.cacheTtlCreatedMs,
+    ttlUpdatedMs: config.cacheTtlUpdatedMs,
+    timeoutMs: config.cacheTimeoutMs,
+  });
+  metrics.cache.watchEntries(() => cache.size());
+
+  const profiles = createProfileService({ repo: createProfileRepository(db), cache });
 
   return {
     config,
     logger,
     metrics,
     db,
+    cache,
     services: { profiles },
     async close() {
+      await cache.close();
       await db.close();
     },
   };
+}
+
+function openCacheStore(config: Config, logger: Logger): CacheStore {
+  if (config.redis) {
+    let down = false;
+    return createRedisStore({
+      ...config.redis,
+      prefix: config.cacheKeyPrefix,
+      capacity: config.cacheMaxEntries,
+      commandTimeoutMs: config.cacheTimeoutMs,
+      onConnectionError: (err) => {
+        // One line per outage, not one per reconnect attempt.
+        if (!down) logger.warn({ err: err.message, address: config.redis?.address }, 'redis connection lost');
+        down = true;
+      },
+      onReady: () => {
+        if (down) logger.info({ address: config.redis?.address }, 'redis connection restored');
+        down = false;
+      },
+    });
+  }
+  logger.info(
+    { capacity: config.cacheMaxEntries },
+    'embedded: REDIS_ADDRESS not set, using the in-process FIFO cache',
+  );
+  return createMemoryStore({ capacity: config.cacheMaxEntries });
 }
 
 export async function openDatabase(config: Config, logger: Logger, observe: QueryObserver) {

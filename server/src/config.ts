@@ -18,6 +18,10 @@ export type Config = Readonly<{
   cacheMaxEntries: number;
   cacheTtlCreatedMs: number;
   cacheTtlUpdatedMs: number;
+  /** Longest a request waits on the cache before going to the database. */
+  cacheTimeoutMs: number;
+  /** Namespace of the cache's Redis keys (its `{…}` hash tag keeps them in one cluster slot). */
+  cacheKeyPrefix: string;
   storageDriver: 'fs' | 's3';
   cdnBaseUrl: string | undefined;
   dataDir: string;
@@ -151,6 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
     cacheMaxEntries: int(env, 'CACHE_MAX_ENTRIES', 10, 1, 10_000_000),
     cacheTtlCreatedMs: duration(env, 'CACHE_TTL_CREATED', '24h'),
     cacheTtlUpdatedMs: duration(env, 'CACHE_TTL_UPDATED', '1h'),
+    cacheTimeoutMs: duration(env, 'CACHE_TIMEOUT', '50ms', 10_000),
+    cacheKeyPrefix: read(env, 'CACHE_KEY_PREFIX') ?? 'profile-cache:{v1}:',
     storageDriver: oneOf(env, 'STORAGE_DRIVER', ['fs', 's3'] as const, 'fs'),
     cdnBaseUrl: httpUrl(env, 'CDN_BASE_URL'),
     dataDir: resolve(read(env, 'DATA_DIR') ?? './data'),

@@ -1,3 +1,4 @@
+import type { ProfileCache } from '../cache/profile-cache.js';
 import { AppError, notFound } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { isUuid, newId } from '../lib/ids.js';
@@ -5,8 +6,12 @@ import type { Profile, ProfileChanges, ProfileRepository, WriteOutcome } from '.
 
 type Deps = {
   repo: Pick<ProfileRepository, 'insert' | 'findById' | 'list' | 'update' | 'delete'>;
+  cache: Pick<ProfileCache, 'get' | 'stored' | 'updated' | 'removed'>;
   clock?: () => Date;
 };
+
+/** A profile as served by GET: its serialised JSON (straight from the cache on a hit) and version. */
+export type ServedProfile = { json: string; version: number; source: 'cache' | 'db' };
 
 export type ProfileInput = { name: string; email: string; bio?: string | undefined };
 export type ListQuery = { limit?: number | undefined; cursor?: string | undefined; q?: string | undefined };
@@ -31,23 +36,47 @@ function unwrap<T>(outcome: WriteOutcome<T>): T {
   );
 }
 
-export function createProfileService({ repo, clock = () => new Date() }: Deps) {
+export function createProfileService({ repo, cache, clock = () => new Date() }: Deps) {
+  // Concurrent misses for one id share one database read (and one cache fill) per instance.
+  const loading = new Map<string, Promise<Profile | undefined>>();
+  function load(id: string): Promise<Profile | undefined> {
+    let pending = loading.get(id);
+    if (!pending) {
+      const started = (async () => {
+        const profile = await repo.findById(id);
+        if (profile) await cache.stored(profile);
+        return profile;
+      })().finally(() => {
+        if (loading.get(id) === started) loading.delete(id);
+      });
+      loading.set(id, started);
+      pending = started;
+    }
+    return pending;
+  }
+  // A read that starts after a write must not join a load that began before it.
+  const forget = (id: string) => loading.delete(id);
+
   return {
     async create(input: ProfileInput): Promise<Profile> {
-      return repo.insert({
+      const profile = await repo.insert({
         id: newId(),
         name: input.name,
         email: input.email,
         bio: input.bio ?? '',
         now: clock(),
       });
+      await cache.stored(profile);
+      return profile;
     },
 
-    async get(id: string): Promise<{ profile: Profile; source: 'cache' | 'db' }> {
+    async get(id: string): Promise<ServedProfile> {
       checkId(id);
-      const profile = await repo.findById(id);
+      const hit = await cache.get(id);
+      if (hit) return { ...hit, source: 'cache' };
+      const profile = await load(id);
       if (!profile) throw notFound('profile');
-      return { profile, source: 'db' };
+      return { json: JSON.stringify(profile), version: profile.version, source: 'db' };
     },
 
     async list(query: ListQuery): Promise<ListPage> {
@@ -68,12 +97,18 @@ export function createProfileService({ repo, clock = () => new Date() }: Deps) {
     /** `expectedVersion`: null means an If-Match that names no version this server issued. */
     async update(id: string, changes: ProfileChanges, expectedVersion?: number | null): Promise<Profile> {
       checkId(id);
-      return unwrap(await repo.update(id, changes, expectation(expectedVersion), clock()));
+      forget(id);
+      const profile = unwrap(await repo.update(id, changes, expectation(expectedVersion), clock()));
+      await cache.updated(profile);
+      return profile;
     },
 
     async remove(id: string, expectedVersion?: number | null): Promise<Profile> {
       checkId(id);
-      return unwrap(await repo.delete(id, expectation(expectedVersion)));
+      forget(id);
+      const profile = unwrap(await repo.delete(id, expectation(expectedVersion)));
+      await cache.removed(id);
+      return profile;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../db/database.js';
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
@@ -21,9 +21,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
 
+  const cache = createCacheMetrics(registry);
+
   return {
     registry,
     httpDuration,
+    cache,
     observeQuery(name: string, seconds: number, ok: boolean) {
       dbQueryDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
     },
@@ -48,3 +51,61 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+function createCacheMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    hits: new Counter({
+      name: 'cache_hits_total',
+      help: 'Profile cache lookups that found the profile',
+      registers,
+    }),
+    misses: new Counter({
+      name: 'cache_misses_total',
+      help: 'Profile cache lookups that did not (including lookups skipped or failed while the cache is down)',
+      registers,
+    }),
+    evictions: new Counter({
+      name: 'cache_evictions_total',
+      help: 'Live entries evicted, oldest first, to respect CACHE_MAX_ENTRIES',
+      registers,
+    }),
+    expirations: new Counter({
+      name: 'cache_expirations_total',
+      help: 'Expired entries pruned from the FIFO order before an eviction decision',
+      registers,
+    }),
+    errors: new Counter({
+      name: 'cache_errors_total',
+      help: 'Cache operations that failed or timed out, by operation',
+      labelNames: ['operation'] as const,
+      registers,
+    }),
+    operationDuration: new Histogram({
+      name: 'cache_operation_duration_seconds',
+      help: 'Cache operation duration by operation and outcome',
+      labelNames: ['operation', 'outcome'] as const,
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers,
+    }),
+    breakerOpen: new Gauge({
+      name: 'cache_breaker_open',
+      help: '1 while the cache breaker skips the store, 0 when closed',
+      registers,
+    }),
+    /** Live entries, read from the store at scrape time (expired ones pruned first). */
+    watchEntries(size: () => Promise<number | undefined>) {
+      new Gauge({
+        name: 'cache_entries',
+        help: 'Live entries in the profile cache',
+        registers,
+        async collect() {
+          const n = await size();
+          if (n !== undefined) this.set(n);
+        },
+      });
+    },
+  };
+}
+
+export type CacheMetrics = ReturnType<typeof createCacheMetrics>;

@@ -51,3 +51,57 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
     },
   };
 }
+
+export const REDIS_ADDRESS = process.env.TEST_REDIS_ADDRESS ?? '127.0.0.1:6379';
+
+/** Like postgresUnavailable, for Redis: a reason to skip locally, a failure under CI=true. */
+export async function redisUnavailable(): Promise<string | undefined> {
+  const { Redis } = await import('ioredis');
+  const [host, port] = REDIS_ADDRESS.split(':');
+  const client = new Redis({
+    host,
+    port: Number(port),
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return undefined;
+  } catch (err) {
+    const reason = `Redis unreachable at ${REDIS_ADDRESS}: ${(err as Error).message}`;
+    if (inCi) throw new Error(`${reason} (CI=true: a missing service is a failure)`);
+    return reason;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A key prefix no other test uses, with the hash tag the cache expects. */
+export const uniquePrefix = (tag: string) =>
+  `test:${tag}:${process.pid}:${randomBytes(3).toString('hex')}:{pc}:`;
+
+/** Deletes every key under a prefix (SCAN, never KEYS). */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const [host, port] = REDIS_ADDRESS.split(':');
+  const client = new Redis({ host, port: Number(port) });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(
+        cursor,
+        'MATCH',
+        `${prefix.replace(/[{}*?[\]]/g, '\\$&')}*`,
+        'COUNT',
+        500,
+      );
+      if (keys.length) await client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { etagOf, noneMatch, requiredVersion } from '../../lib/etag.js';
 import type { ProfileService } from '../../services/profiles.js';
@@ -81,10 +81,11 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
       },
     },
     async (request, reply) => {
-      const { profile, source } = await profiles.get(request.params.id);
-      reply.header('etag', etagOf(profile.version)).header('x-cache', source === 'cache' ? 'HIT' : 'MISS');
-      if (noneMatch(request.headers['if-none-match'], profile.version)) return reply.code(304).send(null);
-      return profile;
+      const { json, version, source } = await profiles.get(request.params.id);
+      reply.header('etag', etagOf(version)).header('x-cache', source === 'cache' ? 'HIT' : 'MISS');
+      if (noneMatch(request.headers['if-none-match'], version)) return reply.code(304).send(null);
+      // Already-serialised JSON (straight from the cache on a hit) goes out as is.
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(json);
     },
   );
 

@@ -1,3 +1,4 @@
+import type { ProfileCache } from '../../cache/profile-cache.js';
 import type { Database } from '../../db/database.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 import type { App } from '../app-type.js';
@@ -11,7 +12,12 @@ const READY_TIMEOUT_MS = 1_000;
 /** Liveness, readiness (per-dependency), Prometheus metrics. */
 export function systemRoutes(
   app: App,
-  deps: { db: Pick<Database, 'ping' | 'kind'>; metrics: Pick<Metrics, 'registry'>; lifecycle: Lifecycle },
+  deps: {
+    db: Pick<Database, 'ping' | 'kind'>;
+    cache: Pick<ProfileCache, 'health'>;
+    metrics: Pick<Metrics, 'registry'>;
+    lifecycle: Lifecycle;
+  },
 ) {
   const tags = ['system'];
 

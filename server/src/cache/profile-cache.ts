@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import { withTimeout } from '../db/database.js';
+import type { Profile } from '../repository/profiles.js';
+import type { CacheMetrics } from '../telemetry/metrics.js';
+import { type BreakerState, createBreaker } from './breaker.js';
+import { type CacheStore, decodeEntry, encodeEntry } from './store.js';
+
+export type CachedProfile = { version: number; json: string };
+
+/** Longer than any database read can take, so a read that began before a delete cannot resurrect it. */
+export const TOMBSTONE_MS = 60_000;
+
+export type ProfileCacheOptions = {
+  store: CacheStore;
+  metrics: CacheMetrics;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  ttlCreatedMs: number;
+  ttlUpdatedMs: number;
+  /** No request waits longer than this on the cache. */
+  timeoutMs: number;
+  breakerThreshold?: number;
+  breakerCooldownMs?: number;
+};
+
+/**
+ * The profile cache the service talks to: never throws, never waits past its timeout, counts
+ * every lookup exactly once as a hit or a miss, and skips a failing store behind a breaker.
+ */
+export function createProfileCache(opts: ProfileCacheOptions) {
+  const { store, metrics, logger } = opts;
+  let recovering: Promise<void> | undefined;
+  const breaker = createBreaker({
+    threshold: opts.breakerThreshold ?? 3,
+    cooldownMs: opts.breakerCooldownMs ?? 1000,
+    onChange(from, to) {
+      metrics.breakerOpen.set(to === 'closed' ? 0 : 1);
+      if (to === 'open') logger.warn({ store: store.kind }, 'cache unavailable: serving from the database');
+      if (to === 'closed' && from !== 'closed') {
+        logger.info({ store: store.kind }, 'cache recovered');
+        // Write-throughs may have been lost while it was down: start empty rather than stale.
+        recovering = store
+          .clear()
+          .catch(() => {})
+          .finally(() => {
+            recovering = undefined;
+          });
+      }
+    },
+  });
+
+  /** Runs one store operation under the breaker and the timeout; undefined when skipped or failed. */
+  async function run<T>(operation: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (!breaker.allow()) return undefined;
+    const end = metrics.operationDuration.startTimer({ operation });
+    try {
+      const call = async () => {
+        if (recovering) await recovering;
+        return fn();
+      };
+      const result = await withTimeout(call(), opts.timeoutMs, `cache ${operation}`);
+      breaker.success();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (err) {
+      breaker.failure();
+      metrics.errors.inc({ operation });
+      end({ outcome: 'error' });
+      logger.warn({ err: (err as Error).message, operation }, 'cache operation failed');
+      return undefined;
+    }
+  }
+
+  async function write(profile: Profile, ttlMs: number): Promise<void> {
+    const json = JSON.stringify(profile);
+    const result = await run('set', () =>
+      store.set(profile.id, profile.version, encodeEntry(profile.version, json), ttlMs),
+    );
+    if (!result) return;
+    if (result.evicted > 0) metrics.evictions.inc(result.evicted);
+    if (result.expired > 0) metrics.expirations.inc(result.expired);
+  }
+
+  return {
+    kind: store.kind,
+    async get(id: string): Promise<CachedProfile | undefined> {
+      const raw = await run('get', () => store.get(id));
+      const entry = raw ? decodeEntry(raw) : undefined;
+      (entry ? metrics.hits : metrics.misses).inc();
+      return entry;
+    },
+    /** Read-through and create: version-guarded, CACHE_TTL_CREATED. */
+    stored: (profile: Profile) => write(profile, opts.ttlCreatedMs),
+    /** Update: version-guarded, CACHE_TTL_UPDATED. */
+    updated: (profile: Profile) => write(profile, opts.ttlUpdatedMs),
+    async removed(id: string): Promise<void> {
+      await run('remove', () => store.remove(id, TOMBSTONE_MS));
+    },
+    /** Live entries (prunes the expired); undefined while the store is unreachable. */
+    size: () => run('size', () => store.size()),
+    health(): { status: 'up' | 'degraded'; mode: CacheStore['kind']; breaker: BreakerState } {
+      const up = breaker.state === 'closed' && store.connected();
+      return { status: up ? 'up' : 'degraded', mode: store.kind, breaker: breaker.state };
+    },
+    close: () => store.close(),
+  };
+}
+
+export type ProfileCache = ReturnType<typeof createProfileCache>;

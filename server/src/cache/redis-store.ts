@@ -1,0 +1,88 @@
+import { Redis } from 'ioredis';
+import { FIFO_CLEAR, FIFO_REMOVE, FIFO_SET, FIFO_SIZE } from './redis-scripts.js';
+import type { CacheStore, SetResult } from './store.js';
+
+type Scripts = {
+  fifoSet(...args: (string | number)[]): Promise<[number, number, number, number]>;
+  fifoRemove(...args: (string | number)[]): Promise<number>;
+  fifoSize(...args: (string | number)[]): Promise<number>;
+  fifoClear(...args: (string | number)[]): Promise<number>;
+};
+
+export type RedisStoreOptions = {
+  address: string;
+  password?: string | undefined;
+  db: number;
+  /** Namespace of every key; keep the `{…}` hash tag so the keys share one cluster slot. */
+  prefix: string;
+  capacity: number;
+  /** Per-command bound; a slow or silent Redis fails fast instead of holding requests. */
+  commandTimeoutMs: number;
+  onConnectionError?: (err: Error) => void;
+  onReady?: () => void;
+};
+
+export function createRedisClient(
+  opts: Pick<RedisStoreOptions, 'address' | 'password' | 'db' | 'commandTimeoutMs'>,
+) {
+  const [host, port] = opts.address.split(':');
+  return new Redis({
+    host,
+    port: Number(port),
+    password: opts.password,
+    db: opts.db,
+    commandTimeout: opts.commandTimeoutMs,
+    connectTimeout: 1000,
+    // Commands issued while disconnected fail at once instead of queueing behind the reconnect.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+  });
+}
+
+export function createRedisStore(opts: RedisStoreOptions): CacheStore & { client: Redis } {
+  const client = createRedisClient(opts);
+  client.on('error', (err) => opts.onConnectionError?.(err));
+  client.on('ready', () => opts.onReady?.());
+  client.defineCommand('fifoSet', { numberOfKeys: 3, lua: FIFO_SET });
+  client.defineCommand('fifoRemove', { numberOfKeys: 3, lua: FIFO_REMOVE });
+  client.defineCommand('fifoSize', { numberOfKeys: 3, lua: FIFO_SIZE });
+  client.defineCommand('fifoClear', { numberOfKeys: 3, lua: FIFO_CLEAR });
+  const scripts = client as unknown as Scripts;
+
+  const p = opts.prefix;
+  const keys = [`${p}order`, `${p}expiry`, `${p}seq`];
+  const entryPrefix = `${p}e:`;
+  const tombPrefix = `${p}t:`;
+
+  return {
+    kind: 'redis',
+    client,
+    get: (id) => client.get(entryPrefix + id),
+    async set(id, version, value, ttlMs): Promise<SetResult> {
+      const [stored, evicted, expired, size] = await scripts.fifoSet(
+        ...keys,
+        entryPrefix,
+        tombPrefix,
+        id,
+        version,
+        value,
+        ttlMs,
+        opts.capacity,
+      );
+      return { stored: stored === 1, evicted, expired, size };
+    },
+    async remove(id, tombstoneMs) {
+      await scripts.fifoRemove(...keys, entryPrefix, tombPrefix, id, tombstoneMs);
+    },
+    size: () => scripts.fifoSize(...keys, entryPrefix),
+    async clear() {
+      await scripts.fifoClear(...keys, entryPrefix);
+    },
+    order: () => client.zrange(`${p}order`, 0, -1),
+    connected: () => client.status === 'ready',
+    async close() {
+      client.disconnect();
+    },
+  };
+}

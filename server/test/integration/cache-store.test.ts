@@ -1,0 +1,54 @@
+import { describe } from 'node:test';
+import { createMemoryStore } from '../../src/cache/memory-store.js';
+import { createRedisStore } from '../../src/cache/redis-store.js';
+import { dropPrefix, REDIS_ADDRESS, redisUnavailable, uniquePrefix } from '../helpers/services.js';
+import { cacheStoreSuite } from './cache-store.suite.js';
+
+const skip = await redisUnavailable();
+
+describe('real Redis', { skip }, () => {
+  cacheStoreSuite('Redis', async (capacity) => {
+    const prefix = uniquePrefix('store');
+    const store = createRedisStore({
+      address: REDIS_ADDRESS,
+      db: 0,
+      prefix,
+      capacity,
+      commandTimeoutMs: 2000,
+    });
+    await new Promise<void>((resolve) => store.client.once('ready', () => resolve()));
+    const idsUnder = async (pattern: string) => {
+      const out: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await store.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        out.push(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      return out;
+    };
+    const escaped = prefix.replace(/[{}*?[\]]/g, '\\$&');
+    return {
+      store,
+      entryIds: async () => (await idsUnder(`${escaped}e:*`)).map((k) => k.slice(`${prefix}e:`.length)),
+      expiryIds: () => store.client.zrange(`${prefix}expiry`, 0, -1),
+      dispose: async () => {
+        await store.close();
+        await dropPrefix(prefix);
+      },
+    };
+  });
+});
+
+cacheStoreSuite('in-process', async (capacity) => {
+  const store = createMemoryStore({ capacity });
+  return {
+    store,
+    entryIds: async () => {
+      const order = await store.order();
+      const live = await Promise.all(order.map(async (id) => ((await store.get(id)) ? id : undefined)));
+      return live.filter((id): id is string => id !== undefined);
+    },
+    dispose: () => store.close(),
+  };
+});
