@@ -16,6 +16,8 @@ export type LoadOptions = {
   /** Unrecorded run right before the measured one; 0 skips it. */
   warmupSec: number;
   timeoutSec?: number;
+  /** Runs after the warm-up, right before the measured run (e.g. to snapshot the target's counters). */
+  beforeMeasure?: () => Promise<void>;
 };
 
 export type LoadResult = {
@@ -78,6 +80,7 @@ async function fire(url: string, spec: LoadSpec, opts: LoadOptions, seconds: num
 
 export async function runLoad(url: string, spec: LoadSpec, opts: LoadOptions): Promise<LoadResult> {
   if (opts.warmupSec > 0) await fire(url, spec, opts, opts.warmupSec);
+  await opts.beforeMeasure?.();
   const latencies: number[] = [];
   const r = await fire(url, spec, opts, opts.durationSec, latencies);
   const sorted = Float64Array.from(latencies).sort();

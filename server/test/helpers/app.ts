@@ -8,7 +8,11 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /** Builds the real app graph over the given database, as the server does, minus the listener. */
 export async function startTestApp(opts: { openDatabase?: OpenDatabase; env?: Record<string, string> } = {}) {
-  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', ...opts.env });
+  const config = loadConfig({
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    NODE_ENV: 'test',
+    ...opts.env,
+  });
   const logger = createLogger({ level: config.logLevel, sync: true });
   const container = await compose({
     config,

@@ -29,6 +29,7 @@ function assertProblem(res: LightMyRequestResponse, status: number, code: string
 export function profileApiSuite(
   engine: string,
   openDb: (observe: QueryObserver) => Promise<{ db: Database; cleanup(): Promise<void> }>,
+  env: () => Record<string, string> = () => ({}),
 ) {
   describe(`profiles API on ${engine}`, () => {
     let t: TestApp;
@@ -36,6 +37,7 @@ export function profileApiSuite(
 
     before(async () => {
       t = await startTestApp({
+        env: env(),
         openDatabase: async (observe) => {
           const opened = await openDb(observe);
           cleanup = opened.cleanup;

@@ -41,9 +41,11 @@ export function systemRoutes(
       }
       const ready = !deps.lifecycle.draining && database.status === 'up';
       reply.code(ready ? 200 : 503);
+      // The cache is an optimisation: while it is down requests are served from the database, so it
+      // degrades the report but never readiness itself.
       return {
         status: deps.lifecycle.draining ? 'draining' : ready ? 'ready' : 'unavailable',
-        checks: { database },
+        checks: { database, cache: deps.cache.health() },
       };
     },
   );

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
+
+type Json = Record<string, unknown>;
+const BASE = '/api/v1/profiles';
+
+/** Reads one sample of a metric from the Prometheus text (0 when absent). */
+export async function metric(t: TestApp, name: string, labels = ''): Promise<number> {
+  const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const escaped = `${name}${labels ? `{${labels}}` : ''}`.replace(/[{}]/g, '\\$&');
+  const m = new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+export const api = (t: TestApp) => ({
+  create: async (fields: Json = {}) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: BASE,
+      payload: { name: 'Cached', email: uniqueEmail('cache'), ...fields },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json() as Json & { id: string; version: number };
+  },
+  get: (id: string) => t.app.inject({ method: 'GET', url: `${BASE}/${id}` }),
+  patch: (id: string, body: Json) => t.app.inject({ method: 'PATCH', url: `${BASE}/${id}`, payload: body }),
+  remove: (id: string) => t.app.inject({ method: 'DELETE', url: `${BASE}/${id}` }),
+});
+
+/**
+ * How the service uses the cache (DESIGN §5), for Redis and for the in-process twin alike.
+ * `env` configures the store; each call must give a fresh, empty cache namespace.
+ */
+export function cacheServiceSuite(name: string, env: () => Promise<Record<string, string>>) {
+  describe(`profile cache in the service: ${name}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp({ env: { CACHE_MAX_ENTRIES: '10', ...(await env()) } });
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    it('writes through on create and update, reads through on a miss, removes on delete', async () => {
+      const a = api(t);
+      const p = await a.create();
+      const first = await a.get(p.id);
+      assert.equal(first.headers['x-cache'], 'HIT', 'create wrote through');
+      assert.deepEqual(first.json(), p);
+
+      await a.patch(p.id, { bio: 'new' });
+      const updated = await a.get(p.id);
+      assert.equal(updated.headers['x-cache'], 'HIT');
+      assert.equal((updated.json() as Json).version, 2);
+      assert.equal((updated.json() as Json).bio, 'new');
+      assert.equal(updated.headers.etag, '"2"');
+
+      assert.equal((await a.remove(p.id)).statusCode, 204);
+      const gone = await a.get(p.id);
+      assert.equal(gone.statusCode, 404);
+      assert.equal(gone.headers['x-cache'], undefined);
+    });
+
+    it('evicts the oldest of 11 and serves it again through a miss', async () => {
+      const a = api(t);
+      const made = [];
+      for (let i = 0; i < 11; i++) made.push(await a.create());
+      const [oldest, second] = made;
+      const miss = await a.get(oldest?.id as string);
+      assert.equal(miss.statusCode, 200);
+      assert.equal(miss.headers['x-cache'], 'MISS', 'the 1st of 11 was evicted');
+      assert.deepEqual(miss.json(), oldest);
+      assert.equal((await a.get(oldest?.id as string)).headers['x-cache'], 'HIT', 'read-through cached it');
+      // Re-caching the oldest pushed out the next-oldest, and nothing else.
+      assert.equal((await a.get(second?.id as string)).headers['x-cache'], 'MISS');
+      for (const p of made.slice(3))
+        assert.equal((await a.get(p.id)).headers['x-cache'], 'HIT', `${p.id} still cached`);
+    });
+
+    it('counts every lookup once: hits + misses = lookups; evictions and entries are exact', async () => {
+      const a = api(t);
+      const before = {
+        hits: await metric(t, 'cache_hits_total'),
+        misses: await metric(t, 'cache_misses_total'),
+        evictions: await metric(t, 'cache_evictions_total'),
+        errors: await metric(t, 'cache_errors_total', 'operation="get"'),
+      };
+      const made = [];
+      for (let i = 0; i < 13; i++) made.push(await a.create());
+      let lookups = 0;
+      for (const p of made.slice(-5)) {
+        await a.get(p.id);
+        lookups++;
+      }
+      await a.get('0190a9f0-0000-7000-8000-000000000000'); // unknown: a miss, then 404
+      lookups++;
+      await a.get('not-a-uuid'); // malformed: 404 before any lookup
+      const hits = (await metric(t, 'cache_hits_total')) - before.hits;
+      const misses = (await metric(t, 'cache_misses_total')) - before.misses;
+      assert.equal(hits + misses, lookups);
+      assert.deepEqual([hits, misses], [5, 1]);
+      // 10 entries were live before (previous tests filled the cache); 13 inserts evicted 13.
+      assert.equal((await metric(t, 'cache_evictions_total')) - before.evictions, 13);
+      assert.equal(await metric(t, 'cache_entries'), 10);
+      assert.equal((await metric(t, 'cache_errors_total', 'operation="get"')) - before.errors, 0);
+      assert.ok(
+        (await metric(t, 'cache_operation_duration_seconds_count', 'operation="set",outcome="ok"')) > 0,
+      );
+    });
+
+    it('stampede: concurrent misses for one id make one database read', async () => {
+      const a = api(t);
+      const target = await a.create();
+      for (let i = 0; i < 10; i++) await a.create(); // pushes target out
+      const reads = await metric(t, 'db_query_duration_seconds_count', 'query="profile_by_id",outcome="ok"');
+      const misses = await metric(t, 'cache_misses_total');
+      const results = await Promise.all(Array.from({ length: 50 }, () => a.get(target.id)));
+      assert.ok(results.every((r) => r.statusCode === 200 && (r.json() as Json).id === target.id));
+      assert.equal(
+        (await metric(t, 'db_query_duration_seconds_count', 'query="profile_by_id",outcome="ok"')) - reads,
+        1,
+      );
+      assert.equal((await metric(t, 'cache_misses_total')) - misses, 50);
+    });
+
+    it('reports the cache in readiness', async () => {
+      const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
+      assert.equal(ready.statusCode, 200);
+      const cache = (ready.json() as { checks: { cache: { status: string; breaker: string } } }).checks.cache;
+      assert.equal(cache.status, 'up');
+      assert.equal(cache.breaker, 'closed');
+    });
+  });
+}
+
+/** TTLs come from CACHE_TTL_CREATED (create and read-through) and CACHE_TTL_UPDATED (update). */
+export function cacheTtlSuite(name: string, env: () => Promise<Record<string, string>>) {
+  describe(`cache TTLs: ${name}`, () => {
+    it('a created entry lives CACHE_TTL_CREATED, an updated one CACHE_TTL_UPDATED', async () => {
+      const t = await startTestApp({
+        env: { ...(await env()), CACHE_TTL_CREATED: '300ms', CACHE_TTL_UPDATED: '1h' },
+      });
+      try {
+        const a = api(t);
+        const created = await a.create();
+        const updated = await a.create();
+        await a.patch(updated.id, { bio: 'kept for an hour' });
+        await sleep(450);
+        assert.equal((await a.get(created.id)).headers['x-cache'], 'MISS', 'expired after CACHE_TTL_CREATED');
+        assert.equal(
+          (await a.get(updated.id)).headers['x-cache'],
+          'HIT',
+          'an update lives CACHE_TTL_UPDATED',
+        );
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}
