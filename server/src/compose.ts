@@ -51,7 +51,6 @@ export async function compose(opts: {
     logger,
     ttlCreatedMs: config.cacheTtlCreatedMs,
     ttlUpdatedMs: config.cacheTtlUpdatedMs,
-    timeoutMs: config.cacheTimeoutMs,
   });
   metrics.cache.watchEntries(() => cache.size());
 

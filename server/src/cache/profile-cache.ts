@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { withTimeout } from '../db/database.js';
 import type { Profile } from '../repository/profiles.js';
 import type { CacheMetrics } from '../telemetry/metrics.js';
 import { type BreakerState, createBreaker } from './breaker.js';
@@ -16,8 +15,6 @@ export type ProfileCacheOptions = {
   logger: Pick<Logger, 'warn' | 'info'>;
   ttlCreatedMs: number;
   ttlUpdatedMs: number;
-  /** No request waits longer than this on the cache. */
-  timeoutMs: number;
   breakerThreshold?: number;
   breakerCooldownMs?: number;
 };
@@ -48,30 +45,42 @@ export function createProfileCache(opts: ProfileCacheOptions) {
     },
   });
 
-  /** Runs one store operation under the breaker and the timeout; undefined when skipped or failed. */
+  // Label children resolved once: label lookups would cost more than the observation itself.
+  const timers = new Map<string, { observe(seconds: number): void }>();
+  function observe(operation: string, outcome: 'ok' | 'error', started: number) {
+    const key = `${operation}:${outcome}`;
+    let child = timers.get(key);
+    if (!child) {
+      child = metrics.operationDuration.labels(operation, outcome);
+      timers.set(key, child);
+    }
+    child.observe((performance.now() - started) / 1000);
+  }
+
+  /**
+   * Runs one store operation under the breaker; undefined when skipped or failed. The wait is bounded
+   * by the store itself: every Redis command has CACHE_TIMEOUT as its command timeout and fails at
+   * once while disconnected; the in-process store cannot block.
+   */
   async function run<T>(operation: string, fn: () => Promise<T>): Promise<T | undefined> {
     if (!breaker.allow()) return undefined;
-    const end = metrics.operationDuration.startTimer({ operation });
+    const started = performance.now();
     try {
-      const call = async () => {
-        if (recovering) await recovering;
-        return fn();
-      };
-      const result = await withTimeout(call(), opts.timeoutMs, `cache ${operation}`);
+      if (recovering) await recovering;
+      const result = await fn();
       breaker.success();
-      end({ outcome: 'ok' });
+      observe(operation, 'ok', started);
       return result;
     } catch (err) {
       breaker.failure();
       metrics.errors.inc({ operation });
-      end({ outcome: 'error' });
+      observe(operation, 'error', started);
       logger.warn({ err: (err as Error).message, operation }, 'cache operation failed');
       return undefined;
     }
   }
 
-  async function write(profile: Profile, ttlMs: number): Promise<void> {
-    const json = JSON.stringify(profile);
+  async function write(profile: Profile, json: string, ttlMs: number): Promise<void> {
     const result = await run('set', () =>
       store.set(profile.id, profile.version, encodeEntry(profile.version, json), ttlMs),
     );
@@ -88,10 +97,10 @@ export function createProfileCache(opts: ProfileCacheOptions) {
       (entry ? metrics.hits : metrics.misses).inc();
       return entry;
     },
-    /** Read-through and create: version-guarded, CACHE_TTL_CREATED. */
-    stored: (profile: Profile) => write(profile, opts.ttlCreatedMs),
+    /** Read-through and create: version-guarded, CACHE_TTL_CREATED. `json` is the profile serialised. */
+    stored: (profile: Profile, json = JSON.stringify(profile)) => write(profile, json, opts.ttlCreatedMs),
     /** Update: version-guarded, CACHE_TTL_UPDATED. */
-    updated: (profile: Profile) => write(profile, opts.ttlUpdatedMs),
+    updated: (profile: Profile, json = JSON.stringify(profile)) => write(profile, json, opts.ttlUpdatedMs),
     async removed(id: string): Promise<void> {
       await run('remove', () => store.remove(id, TOMBSTONE_MS));
     },

@@ -38,14 +38,17 @@ function unwrap<T>(outcome: WriteOutcome<T>): T {
 
 export function createProfileService({ repo, cache, clock = () => new Date() }: Deps) {
   // Concurrent misses for one id share one database read (and one cache fill) per instance.
-  const loading = new Map<string, Promise<Profile | undefined>>();
-  function load(id: string): Promise<Profile | undefined> {
+  type Loaded = { json: string; version: number } | undefined;
+  const loading = new Map<string, Promise<Loaded>>();
+  function load(id: string): Promise<Loaded> {
     let pending = loading.get(id);
     if (!pending) {
-      const started = (async () => {
+      const started = (async (): Promise<Loaded> => {
         const profile = await repo.findById(id);
-        if (profile) await cache.stored(profile);
-        return profile;
+        if (!profile) return undefined;
+        const json = JSON.stringify(profile);
+        await cache.stored(profile, json);
+        return { json, version: profile.version };
       })().finally(() => {
         if (loading.get(id) === started) loading.delete(id);
       });
@@ -74,9 +77,9 @@ export function createProfileService({ repo, cache, clock = () => new Date() }: 
       checkId(id);
       const hit = await cache.get(id);
       if (hit) return { ...hit, source: 'cache' };
-      const profile = await load(id);
-      if (!profile) throw notFound('profile');
-      return { json: JSON.stringify(profile), version: profile.version, source: 'db' };
+      const loaded = await load(id);
+      if (!loaded) throw notFound('profile');
+      return { ...loaded, source: 'db' };
     },
 
     async list(query: ListQuery): Promise<ListPage> {
