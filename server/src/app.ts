@@ -8,6 +8,7 @@ import { registerObservability, requestIdOf } from './api/plugins/observability.
 import { registerValidation } from './api/plugins/validation.js';
 import { profileRoutes } from './api/routes/profiles.js';
 import { type Lifecycle, systemRoutes } from './api/routes/system.js';
+import { taskRoutes } from './api/routes/tasks.js';
 import { Problem } from './api/schemas/problem.js';
 import type { Container } from './compose.js';
 import { AppError } from './errors.js';
@@ -59,7 +60,7 @@ export async function buildApp(
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
-      tags: [{ name: 'profiles' }, { name: 'system' }],
+      tags: [{ name: 'profiles' }, { name: 'tasks' }, { name: 'system' }],
     },
     refResolver: {
       buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
@@ -70,6 +71,7 @@ export async function buildApp(
 
   systemRoutes(app, { db, cache, metrics, lifecycle });
   profileRoutes(app, services);
+  taskRoutes(app, services);
 
   return Object.assign(app, { lifecycle });
 }

@@ -8,10 +8,15 @@ import type { Database, QueryObserver } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
+import type { Transport } from './queue/transport.js';
 import { createProfileRepository } from './repository/profiles.js';
+import { createTaskRepository } from './repository/tasks.js';
 import { createProfileService } from './services/profiles.js';
+import { createTaskService } from './services/tasks.js';
 import type { Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
+import { createWorker } from './worker/runner.js';
+import { createTaskTypes } from './worker/task-types.js';
 
 export type Container = Awaited<ReturnType<typeof compose>>;
 
@@ -54,7 +59,11 @@ export async function compose(opts: {
   });
   metrics.cache.watchEntries(() => cache.size());
 
-  const profiles = createProfileService({ repo: createProfileRepository(db), cache });
+  const profileRepo = createProfileRepository(db);
+  const profiles = createProfileService({ repo: profileRepo, cache });
+  const taskRepo = createTaskRepository(db);
+  const taskTypes = createTaskTypes({ profiles, profileRepo, cache, cacheCapacity: config.cacheMaxEntries });
+  const tasks = createTaskService({ repo: taskRepo, types: taskTypes, metrics: metrics.tasks });
 
   return {
     config,
@@ -62,7 +71,9 @@ export async function compose(opts: {
     metrics,
     db,
     cache,
-    services: { profiles },
+    services: { profiles, tasks },
+    taskRepo,
+    taskTypes,
     async close() {
       await cache.close();
       await db.close();
@@ -110,4 +121,22 @@ export async function openDatabase(config: Config, logger: Logger, observe: Quer
   const dataDir = join(config.dataDir, 'pglite');
   logger.info({ dataDir }, 'embedded: DB_URI not set, using PGlite (PostgreSQL in-process)');
   return createPgliteDatabase({ dataDir, observe });
+}
+
+/** The worker over a composed container, on the given transport. */
+export function composeWorker(
+  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'taskRepo' | 'taskTypes'>,
+  transport: Transport,
+) {
+  const { config } = container;
+  return createWorker({
+    repo: container.taskRepo,
+    transport,
+    types: container.taskTypes,
+    metrics: container.metrics.tasks,
+    logger: container.logger,
+    leaseMs: config.taskLeaseMs,
+    pollMs: config.taskPollMs,
+    concurrency: config.workerConcurrency,
+  });
 }

@@ -28,6 +28,12 @@ export type Config = Readonly<{
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   shutdownGraceMs: number;
+  /** How long a queued or running task is owned before it is handed out again. */
+  taskLeaseMs: number;
+  /** How often the scheduler looks for due tasks. */
+  taskPollMs: number;
+  /** Tasks one worker runs at once (the consumer's prefetch). */
+  workerConcurrency: number;
   /** Time between readiness turning 503 and the listener closing, so load balancers stop routing first. */
   shutdownDelayMs: number;
 }>;
@@ -168,6 +174,9 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     shutdownGraceMs: duration(env, 'SHUTDOWN_GRACE', '10s'),
+    taskLeaseMs: duration(env, 'TASK_LEASE', '30s'),
+    taskPollMs: duration(env, 'TASK_POLL_INTERVAL', '200ms', 60_000),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 1000),
     shutdownDelayMs: duration(env, 'SHUTDOWN_DELAY', '0ms'),
   });
 }

@@ -2,4 +2,4 @@
 import { loadConfigOrExit, runServer } from './run.js';
 
 const config = loadConfigOrExit({ NODE_ENV: 'development', ...process.env });
-await runServer(config, { role: 'dev' });
+await runServer(config, { role: 'dev', embeddedWorker: true });

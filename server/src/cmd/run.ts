@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../app.js';
-import { compose } from '../compose.js';
+import { compose, composeWorker } from '../compose.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
+import { createMemoryTransport } from '../queue/memory-transport.js';
 import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
+import type { Worker } from '../worker/runner.js';
 
 /** Loads config or exits 1 with the bad variable's name on stderr. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,16 +34,25 @@ function exitOnFatal(logger: Logger) {
  * listener closes (new connections refused), in-flight requests finish, idle keep-alive sockets close,
  * pools close, exit 0. If that takes longer than SHUTDOWN_GRACE the process exits 1.
  */
-export async function runServer(config: Config, opts: { role: string }): Promise<void> {
+export async function runServer(
+  config: Config,
+  opts: { role: string; embeddedWorker?: boolean },
+): Promise<void> {
   const logger = createLogger({ level: config.logLevel, base: { role: opts.role } });
   exitOnFatal(logger);
 
   let container: Awaited<ReturnType<typeof compose>>;
   let app: Awaited<ReturnType<typeof buildApp>>;
+  let worker: Worker | undefined;
   try {
     container = await compose({ config, logger });
     app = await buildApp(container);
     await app.listen({ host: config.host, port: config.serverPort });
+    if (opts.embeddedWorker) {
+      logger.info('embedded: running the worker in-process on an in-process transport over the tasks table');
+      worker = composeWorker(container, createMemoryTransport());
+      await worker.start();
+    }
     flushLogger(logger);
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
@@ -64,7 +75,8 @@ export async function runServer(config: Config, opts: { role: string }): Promise
     app.lifecycle.draining = true;
     try {
       if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
-      await app.close();
+      // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
+      await Promise.all([worker?.stop(), app.close()]);
       await container.close();
       logger.info({ ms: Date.now() - started }, 'stopped');
       flushLogger(logger);

@@ -22,11 +22,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   });
 
   const cache = createCacheMetrics(registry);
+  const tasks = createTaskMetrics(registry);
 
   return {
     registry,
     httpDuration,
     cache,
+    tasks,
     observeQuery(name: string, seconds: number, ok: boolean) {
       dbQueryDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
     },
@@ -109,3 +111,49 @@ function createCacheMetrics(registry: Registry) {
 }
 
 export type CacheMetrics = ReturnType<typeof createCacheMetrics>;
+
+function createTaskMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    submitted: new Counter({
+      name: 'tasks_submitted_total',
+      help: 'Tasks accepted, by type',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    published: new Counter({
+      name: 'tasks_published_total',
+      help: 'Task messages published by the scheduler, by type',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    started: new Counter({
+      name: 'tasks_started_total',
+      help: 'Task attempts started, by type',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    finished: new Counter({
+      name: 'tasks_finished_total',
+      help: 'Task attempts finished, by type and outcome (succeeded, retried, failed)',
+      labelNames: ['type', 'outcome'] as const,
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'task_duration_seconds',
+      help: 'Task attempt duration by type',
+      labelNames: ['type'] as const,
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    schedulerLag: new Histogram({
+      name: 'task_scheduler_lag_seconds',
+      help: 'From a task being due to its attempt starting',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
+      registers,
+    }),
+    inFlight: new Gauge({ name: 'tasks_in_flight', help: 'Task attempts running in this worker', registers }),
+  };
+}
+
+export type TaskMetrics = ReturnType<typeof createTaskMetrics>;

@@ -1,0 +1,49 @@
+import type { TaskService } from '../../services/tasks.js';
+import type { App } from '../app-type.js';
+import { problems } from '../schemas/problem.js';
+import { Task, TaskId, TaskSubmit } from '../schemas/task.js';
+
+const BASE = '/api/v1/tasks';
+const tags = ['tasks'];
+
+export function taskRoutes(app: App, { tasks }: { tasks: TaskService }) {
+  app.post(
+    `${BASE}/delayed`,
+    {
+      // No body at all is the original demo request.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+      schema: {
+        tags,
+        summary: 'Submit a task to run now or after a delay',
+        body: TaskSubmit,
+        response: { 202: Task, ...problems(400, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const task = await tasks.submit(request.body);
+      reply.code(202).header('location', `${BASE}/${task.id}`);
+      return task;
+    },
+  );
+
+  app.get(
+    `${BASE}/:id`,
+    { schema: { tags, summary: 'Read a task', params: TaskId, response: { 200: Task, ...problems(404) } } },
+    async (request) => tasks.get(request.params.id),
+  );
+
+  app.delete(
+    `${BASE}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a task that has not started',
+        params: TaskId,
+        response: { 200: Task, ...problems(404, 409) },
+      },
+    },
+    async (request) => tasks.cancel(request.params.id),
+  );
+}

@@ -1,0 +1,57 @@
+import type { Consumer, Disposition, TaskMessage, Transport } from './transport.js';
+
+/**
+ * The in-process transport of embedded mode. It loses its queue on exit, which is safe: the tasks
+ * table is the source of truth, and a queued task whose lease lapses is handed out again.
+ */
+export function createMemoryTransport(): Transport & { deadLettered: TaskMessage[] } {
+  const queue: TaskMessage[] = [];
+  const consumers = new Set<() => void>();
+  const deadLettered: TaskMessage[] = [];
+  const wake = () => {
+    for (const pump of consumers) pump();
+  };
+
+  return {
+    kind: 'memory',
+    deadLettered,
+    async publish(message) {
+      queue.push(message);
+      queueMicrotask(wake);
+    },
+    async consume(handler: (m: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer> {
+      let inFlight = 0;
+      let stopped = false;
+      let drained: (() => void) | undefined;
+      const pump = () => {
+        while (!stopped && inFlight < prefetch && queue.length > 0) {
+          const message = queue.shift() as TaskMessage;
+          inFlight++;
+          handler(message)
+            .then((d) => {
+              if (d === 'dead-letter') deadLettered.push(message);
+            })
+            .catch(() => queue.push(message)) // an unsettled delivery goes back, as a nack would
+            .finally(() => {
+              inFlight--;
+              if (stopped && inFlight === 0) drained?.();
+              pump();
+            });
+        }
+      };
+      consumers.add(pump);
+      pump();
+      return {
+        async stop() {
+          stopped = true;
+          consumers.delete(pump);
+          if (inFlight > 0) await new Promise<void>((r) => (drained = r));
+        },
+      };
+    },
+    async close() {
+      queue.length = 0;
+      consumers.clear();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** What travels: only the task's id and type. The task table holds everything else. */
+export type TaskMessage = { id: string; type: string };
+
+/** What the consumer decided about a delivery. */
+export type Disposition = 'ack' | 'dead-letter';
+
+export interface Transport {
+  readonly kind: 'amqp' | 'memory';
+  /** Resolves once the broker has confirmed the message (publisher confirms). */
+  publish(message: TaskMessage): Promise<void>;
+  /** Delivers at most `prefetch` messages at a time; each is settled by the handler's result. */
+  consume(handler: (message: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer>;
+  close(): Promise<void>;
+}
+
+export type Consumer = {
+  /** Stops taking deliveries; resolves once the ones in hand are settled. */
+  stop(): Promise<void>;
+};

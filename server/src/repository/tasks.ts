@@ -1,0 +1,179 @@
+import type { Queryable } from '../db/database.js';
+
+export type TaskStatus = 'scheduled' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export type Task = {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  payload: unknown;
+  result: unknown;
+  error: string | null;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+};
+
+type TaskRow = Omit<Task, 'run_at' | 'created_at' | 'updated_at' | 'started_at' | 'finished_at'> & {
+  run_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+};
+
+const COLUMNS =
+  'id, type, status, payload, result, error, attempts, max_attempts, run_at, created_at, updated_at, started_at, finished_at';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+function toTask(r: TaskRow): Task {
+  return {
+    ...r,
+    run_at: r.run_at.toISOString(),
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+    started_at: iso(r.started_at),
+    finished_at: iso(r.finished_at),
+  };
+}
+
+export type DueTask = { id: string; type: string };
+
+export function createTaskRepository(
+  db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+) {
+  return {
+    async insert(t: {
+      id: string;
+      type: string;
+      payload: unknown;
+      maxAttempts: number;
+      runAt: Date;
+      now: Date;
+    }) {
+      const rows = await db.query<TaskRow>(
+        `INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at)
+         VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6) RETURNING ${COLUMNS}`,
+        [t.id, t.type, JSON.stringify(t.payload), t.maxAttempts, t.runAt, t.now],
+        'task_insert',
+      );
+      return toTask(rows[0] as TaskRow);
+    },
+
+    async findById(id: string): Promise<Task | undefined> {
+      const rows = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks WHERE id = $1`, [id], 'task_by_id');
+      return rows[0] && toTask(rows[0]);
+    },
+
+    /** Cancels a task that has not started; returns it, or undefined when it is running or finished. */
+    async cancel(id: string, now: Date): Promise<Task | undefined> {
+      const rows = await db.query<TaskRow>(
+        `UPDATE tasks SET status = 'cancelled', updated_at = $2, finished_at = $2, lease_until = NULL
+         WHERE id = $1 AND status IN ('scheduled', 'queued') RETURNING ${COLUMNS}`,
+        [id, now],
+        'task_cancel',
+      );
+      return rows[0] && toTask(rows[0]);
+    },
+
+    /**
+     * Hands out what is due: scheduled tasks whose time has come, and queued or running tasks whose
+     * lease lapsed (a lost message, a worker that died mid-run). SKIP LOCKED lets several schedulers
+     * run at once without handing one task to two of them.
+     */
+    async takeDue(limit: number, leaseMs: number): Promise<DueTask[]> {
+      return db.query<DueTask>(
+        `UPDATE tasks SET status = 'queued', lease_until = now() + make_interval(secs => $2::float8 / 1000), updated_at = now()
+         WHERE id IN (
+           SELECT id FROM tasks
+           WHERE (status = 'scheduled' AND run_at <= now())
+              OR (status IN ('queued', 'running') AND lease_until < now())
+           ORDER BY run_at
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED
+         )
+         RETURNING id, type`,
+        [limit, leaseMs],
+        'task_take_due',
+      );
+    },
+
+    /** Gives a task back to the scheduler (its message could not be published). */
+    async release(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db.query(
+        `UPDATE tasks SET status = 'scheduled', lease_until = NULL, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
+        [ids],
+        'task_release',
+      );
+    },
+
+    /**
+     * Claims a delivered task for one attempt. Undefined when it is not claimable (finished,
+     * cancelled, or running under someone else's live lease): the message is then a duplicate.
+     */
+    async claim(id: string, leaseMs: number): Promise<Task | undefined> {
+      const rows = await db.query<TaskRow>(
+        `UPDATE tasks SET status = 'running', attempts = attempts + 1,
+           lease_until = now() + make_interval(secs => $2::float8 / 1000),
+           started_at = COALESCE(started_at, now()), updated_at = now()
+         WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
+         RETURNING ${COLUMNS}`,
+        [id, leaseMs],
+        'task_claim',
+      );
+      return rows[0] && toTask(rows[0]);
+    },
+
+    /** Extends the lease of a running attempt; false when the attempt no longer owns the task. */
+    async heartbeat(id: string, attempt: number, leaseMs: number): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE tasks SET lease_until = now() + make_interval(secs => $3::float8 / 1000)
+         WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`,
+        [id, attempt, leaseMs],
+        'task_heartbeat',
+      );
+      return rows.length === 1;
+    },
+
+    /** Records the outcome of attempt `attempt`; fenced so a stale attempt cannot overwrite a newer one. */
+    async succeed(id: string, attempt: number, result: unknown): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE tasks SET status = 'succeeded', result = $3, error = NULL, lease_until = NULL,
+           finished_at = now(), updated_at = now()
+         WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`,
+        [id, attempt, JSON.stringify(result ?? null)],
+        'task_succeed',
+      );
+      return rows.length === 1;
+    },
+
+    async retry(id: string, attempt: number, error: string, delayMs: number): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE tasks SET status = 'scheduled', error = $3, lease_until = NULL,
+           run_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now()
+         WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`,
+        [id, attempt, error, delayMs],
+        'task_retry',
+      );
+      return rows.length === 1;
+    },
+
+    async fail(id: string, attempt: number, error: string): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE tasks SET status = 'failed', error = $3, lease_until = NULL, finished_at = now(), updated_at = now()
+         WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`,
+        [id, attempt, error],
+        'task_fail',
+      );
+      return rows.length === 1;
+    },
+  };
+}
+
+export type TaskRepository = ReturnType<typeof createTaskRepository>;

@@ -1,0 +1,139 @@
+import type { Logger } from 'pino';
+import type { Consumer, Disposition, TaskMessage, Transport } from '../queue/transport.js';
+import type { TaskRepository } from '../repository/tasks.js';
+import type { TaskMetrics } from '../telemetry/metrics.js';
+import { backoffMs, type TaskType } from './task-types.js';
+
+export type WorkerOptions = {
+  repo: Pick<TaskRepository, 'takeDue' | 'release' | 'claim' | 'heartbeat' | 'succeed' | 'retry' | 'fail'>;
+  transport: Transport;
+  types: ReadonlyMap<string, TaskType>;
+  metrics: TaskMetrics;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** How long a queued or running task is owned before it is handed out again. */
+  leaseMs: number;
+  pollMs: number;
+  concurrency: number;
+};
+
+/**
+ * The worker: a scheduler that publishes due tasks from the table (safe with several workers:
+ * SKIP LOCKED), and a consumer that claims each delivery, runs its handler under a renewed lease,
+ * and records the outcome fenced by attempt number (a stale attempt cannot overwrite a newer one).
+ */
+export function createWorker(opts: WorkerOptions) {
+  const { repo, transport, types, metrics, logger } = opts;
+  let consumer: Consumer | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let ticking: Promise<void> | undefined;
+  const inFlight = new Map<string, AbortController>();
+
+  async function schedule(): Promise<void> {
+    for (;;) {
+      const due = await repo.takeDue(100, opts.leaseMs);
+      const failed: string[] = [];
+      for (const task of due) {
+        try {
+          await transport.publish({ id: task.id, type: task.type });
+          metrics.published.inc({ type: task.type });
+        } catch (err) {
+          failed.push(task.id);
+          logger.warn(
+            { err: (err as Error).message, task: task.id },
+            'publish failed; the task stays scheduled',
+          );
+        }
+      }
+      await repo.release(failed);
+      if (due.length < 100 || failed.length > 0) return;
+    }
+  }
+
+  function tick() {
+    if (stopping) return;
+    ticking = schedule()
+      .catch((err) => logger.warn({ err: (err as Error).message }, 'scheduler pass failed'))
+      .finally(() => {
+        ticking = undefined;
+        if (!stopping) timer = setTimeout(tick, opts.pollMs);
+      });
+  }
+
+  async function handle(message: TaskMessage): Promise<Disposition> {
+    const task = await repo.claim(message.id, opts.leaseMs);
+    // Finished, cancelled, or running under another live lease: a duplicate delivery.
+    if (!task) return 'ack';
+    const type = types.get(task.type);
+    const attempt = task.attempts;
+    if (!type || attempt > task.max_attempts) {
+      const why = type ? 'its worker stopped during the last attempt' : `unknown task type "${task.type}"`;
+      await repo.fail(task.id, attempt, why);
+      metrics.finished.inc({ type: task.type, outcome: 'failed' });
+      return 'dead-letter';
+    }
+
+    metrics.started.inc({ type: task.type });
+    metrics.schedulerLag.observe(Math.max(0, Date.now() - Date.parse(task.run_at)) / 1000);
+    metrics.inFlight.inc();
+    const controller = new AbortController();
+    inFlight.set(task.id, controller);
+    const heartbeat = setInterval(
+      () => {
+        repo
+          .heartbeat(task.id, attempt, opts.leaseMs)
+          .then((owned) => {
+            if (!owned) controller.abort(new Error('lease lost'));
+          })
+          .catch(() => {});
+      },
+      Math.max(100, Math.floor(opts.leaseMs / 3)),
+    );
+    const started = performance.now();
+    try {
+      const result = await type.run(task.payload as Record<string, unknown>, {
+        signal: controller.signal,
+        attempt,
+      });
+      await repo.succeed(task.id, attempt, result);
+      metrics.finished.inc({ type: task.type, outcome: 'succeeded' });
+      return 'ack';
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      if (attempt < task.max_attempts) {
+        await repo.retry(task.id, attempt, error, backoffMs(type.retry, attempt));
+        metrics.finished.inc({ type: task.type, outcome: 'retried' });
+        return 'ack';
+      }
+      await repo.fail(task.id, attempt, error);
+      metrics.finished.inc({ type: task.type, outcome: 'failed' });
+      logger.warn({ task: task.id, type: task.type, error, attempt }, 'task failed for good');
+      return 'dead-letter';
+    } finally {
+      clearInterval(heartbeat);
+      inFlight.delete(task.id);
+      metrics.inFlight.dec();
+      metrics.duration.observe({ type: task.type }, (performance.now() - started) / 1000);
+    }
+  }
+
+  return {
+    async start(): Promise<void> {
+      consumer = await transport.consume(handle, opts.concurrency);
+      tick();
+      logger.info({ transport: transport.kind, concurrency: opts.concurrency }, 'worker started');
+    },
+    /** Stops taking work and waits for the tasks in hand to finish (the caller bounds the wait). */
+    async stop(): Promise<void> {
+      stopping = true;
+      clearTimeout(timer);
+      await ticking;
+      await consumer?.stop();
+    },
+    get inFlight() {
+      return inFlight.size;
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;
