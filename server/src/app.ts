@@ -77,3 +77,27 @@ export async function buildApp(
 }
 
 export type BuiltApp = Awaited<ReturnType<typeof buildApp>>;
+
+/** The worker's own HTTP surface: liveness, readiness (database, cache, broker) and metrics. */
+export async function buildWorkerApp(
+  container: Pick<Container, 'logger' | 'metrics' | 'db' | 'cache'>,
+  queue: { connected(): boolean },
+) {
+  const lifecycle: Lifecycle = { draining: false };
+  const app: App = Fastify({
+    loggerInstance: container.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: requestIdOf,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  registerErrorHandling(app);
+  registerObservability(app, container.metrics, lifecycle);
+  systemRoutes(app, {
+    db: container.db,
+    cache: container.cache,
+    metrics: container.metrics,
+    lifecycle,
+    queue,
+  });
+  return Object.assign(app, { lifecycle });
+}

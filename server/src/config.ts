@@ -15,6 +15,8 @@ export type Config = Readonly<{
   dbMigrateOnStart: boolean;
   redis: Readonly<{ address: string; password: string | undefined; db: number }> | undefined;
   queueUri: string | undefined;
+  /** Prefix of the broker's exchanges and queues. */
+  queueNamespace: string;
   cacheMaxEntries: number;
   cacheTtlCreatedMs: number;
   cacheTtlUpdatedMs: number;
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbMigrateOnStart: bool(env, 'DB_MIGRATE_ON_START', true),
     redis: redis(env),
     queueUri: queueUri(env),
+    queueNamespace: read(env, 'QUEUE_NAMESPACE') ?? 'profiles',
     cacheMaxEntries: int(env, 'CACHE_MAX_ENTRIES', 10, 1, 10_000_000),
     cacheTtlCreatedMs: duration(env, 'CACHE_TTL_CREATED', '24h'),
     cacheTtlUpdatedMs: duration(env, 'CACHE_TTL_UPDATED', '1h'),

@@ -19,7 +19,7 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-function exitOnFatal(logger: Logger) {
+export function exitOnFatal(logger: Logger) {
   const fatal = (kind: string) => (err: unknown) => {
     logger.fatal({ err }, kind);
     flushLogger(logger);

@@ -15,6 +15,8 @@ export function systemRoutes(
   deps: {
     db: Pick<Database, 'ping' | 'kind'>;
     cache: Pick<ProfileCache, 'health'>;
+    /** The broker, where this process needs one (the worker): unready while it is unreachable. */
+    queue?: { connected(): boolean };
     metrics: Pick<Metrics, 'registry'>;
     lifecycle: Lifecycle;
   },
@@ -39,13 +41,14 @@ export function systemRoutes(
       } catch (err) {
         database = { status: 'down', error: (err as Error).message, mode: deps.db.kind };
       }
-      const ready = !deps.lifecycle.draining && database.status === 'up';
+      const queue = deps.queue && { status: deps.queue.connected() ? ('up' as const) : ('down' as const) };
+      const ready = !deps.lifecycle.draining && database.status === 'up' && queue?.status !== 'down';
       reply.code(ready ? 200 : 503);
       // The cache is an optimisation: while it is down requests are served from the database, so it
       // degrades the report but never readiness itself.
       return {
         status: deps.lifecycle.draining ? 'draining' : ready ? 'ready' : 'unavailable',
-        checks: { database, cache: deps.cache.health() },
+        checks: { database, cache: deps.cache.health(), ...(queue ? { queue } : {}) },
       };
     },
   );

@@ -1,0 +1,66 @@
+// Worker entry point (`npm run start:worker`): runs tasks from RabbitMQ, schedules due ones from
+// PostgreSQL; serves /health, /health/ready and /metrics on WORKER_PORT. Several may run at once.
+import { buildWorkerApp } from '../app.js';
+import { compose, composeWorker } from '../compose.js';
+import { createAmqpTransport } from '../queue/amqp-transport.js';
+import { createLogger, flushLogger } from '../telemetry/logger.js';
+import { exitOnFatal, loadConfigOrExit } from './run.js';
+
+const config = loadConfigOrExit();
+for (const [name, value] of [
+  ['DB_URI', config.dbUri],
+  ['QUEUE_URI', config.queueUri],
+] as const) {
+  if (!value) {
+    process.stderr.write(
+      `config error: ${name} is required for the worker (npm start runs an embedded one)\n`,
+    );
+    process.exit(1);
+  }
+}
+
+const logger = createLogger({ level: config.logLevel, base: { role: 'worker' } });
+exitOnFatal(logger);
+
+const container = await compose({ config, logger });
+const transport = createAmqpTransport({
+  uri: config.queueUri as string,
+  namespace: config.queueNamespace,
+  logger,
+});
+const worker = composeWorker(container, transport);
+const app = await buildWorkerApp(container, transport);
+await app.listen({ host: config.host, port: config.workerPort });
+await transport.connectedWithin(5000);
+await worker.start();
+flushLogger(logger);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'worker shutting down: finishing the tasks in hand');
+  app.lifecycle.draining = true;
+  const force = setTimeout(() => {
+    // Unfinished deliveries were never acked: the broker hands them to another worker.
+    logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown grace period exceeded; exiting');
+    flushLogger(logger);
+    process.exit(1);
+  }, config.shutdownGraceMs);
+  force.unref();
+  try {
+    await worker.stop();
+    await transport.close();
+    await app.close();
+    await container.close();
+    logger.info('worker stopped');
+    flushLogger(logger);
+    process.exit(0);
+  } catch (err) {
+    logger.error({ err }, 'worker shutdown failed');
+    flushLogger(logger);
+    process.exit(1);
+  }
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
