@@ -35,15 +35,29 @@ describe('cache with real PostgreSQL', { skip }, () => {
     await db?.drop();
   });
 
-  cacheServiceSuite('Redis', async () => ({ DB_URI: db.uri, REDIS_ADDRESS, CACHE_KEY_PREFIX: fresh('svc') }));
+  // Outside the outage tests the timeout is generous: a loaded CI machine must not turn hits into misses.
+  cacheServiceSuite('Redis', async () => ({
+    DB_URI: db.uri,
+    REDIS_ADDRESS,
+    CACHE_KEY_PREFIX: fresh('svc'),
+    CACHE_TIMEOUT: '2s',
+  }));
   cacheServiceSuite('in-process', async () => ({ DB_URI: db.uri }));
-  cacheTtlSuite('Redis', async () => ({ DB_URI: db.uri, REDIS_ADDRESS, CACHE_KEY_PREFIX: fresh('ttl') }));
+  cacheTtlSuite('Redis', async () => ({
+    DB_URI: db.uri,
+    REDIS_ADDRESS,
+    CACHE_KEY_PREFIX: fresh('ttl'),
+    CACHE_TIMEOUT: '2s',
+  }));
   cacheTtlSuite('in-process', async () => ({ DB_URI: db.uri }));
 
   describe('Redis specifics', () => {
     it('every cache operation is one round trip (MONITOR sees one command per operation)', async () => {
       const prefix = fresh('rtt');
-      const t = await startTestApp({ env: { DB_URI: db.uri, REDIS_ADDRESS, CACHE_KEY_PREFIX: prefix } });
+      // A generous timeout: this counts round trips; a loaded machine must not turn a write-through into a miss.
+      const t = await startTestApp({
+        env: { DB_URI: db.uri, REDIS_ADDRESS, CACHE_KEY_PREFIX: prefix, CACHE_TIMEOUT: '2s' },
+      });
       // monitor() opens a connection of its own beside the one it is called on: both are closed below.
       const base = new Redis({ host: redisHost, port: Number(redisPort) });
       const monitor = await base.monitor();
@@ -89,7 +103,13 @@ describe('cache with real PostgreSQL', { skip }, () => {
     it('coherence: after concurrent reads, updates and deletes on two instances, the cache is never older than the database', async () => {
       const prefix = fresh('coherence');
       // Capacity 2 for 4 ids: constant evictions, so read-through fills race with every update and delete.
-      const env = { DB_URI: db.uri, REDIS_ADDRESS, CACHE_KEY_PREFIX: prefix, CACHE_MAX_ENTRIES: '2' };
+      const env = {
+        DB_URI: db.uri,
+        REDIS_ADDRESS,
+        CACHE_KEY_PREFIX: prefix,
+        CACHE_MAX_ENTRIES: '2',
+        CACHE_TIMEOUT: '2s',
+      };
       const instances = [await startTestApp({ env }), await startTestApp({ env })];
       const redis = new Redis({ host: redisHost, port: Number(redisPort) });
       try {

@@ -28,6 +28,6 @@ describe('real PostgreSQL and Redis', { skip }, () => {
       });
       return { db, cleanup: () => testDb.drop() };
     },
-    () => ({ REDIS_ADDRESS, CACHE_KEY_PREFIX: prefix }),
+    () => ({ REDIS_ADDRESS, CACHE_KEY_PREFIX: prefix, CACHE_TIMEOUT: '2s' }),
   );
 });
