@@ -52,6 +52,11 @@ export function createAmqpTransport(opts: {
   async function connect(): Promise<void> {
     const m = await amqp.connect(opts.uri, { timeout: 2000 });
     m.on('error', () => {}); // 'close' follows and drives the reconnect
+    if (closed) {
+      // close() ran while this connection was being made: nobody would ever close it.
+      await m.close().catch(() => {});
+      return;
+    }
     try {
       const ch = await m.createConfirmChannel();
       ch.on('error', () => {});
@@ -176,7 +181,10 @@ export function createAmqpTransport(opts: {
 
     async close() {
       closed = true;
+      await connecting;
       await model?.close().catch(() => {});
+      model = undefined;
+      publisher = undefined;
     },
   };
 }

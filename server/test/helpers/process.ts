@@ -12,7 +12,7 @@ export type Spawned = {
 };
 
 /** Runs an entry point of src/cmd as its own process, as production does (through tsx). */
-export function spawnEntry(entry: 'server' | 'dev' | 'migrate', env: Record<string, string>) {
+export function spawnEntry(entry: 'server' | 'dev' | 'migrate' | 'worker', env: Record<string, string>) {
   const proc = spawn(process.execPath, ['--import', 'tsx', `src/cmd/${entry}.ts`], {
     cwd: SERVER_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },

@@ -105,3 +105,34 @@ export async function dropPrefix(prefix: string): Promise<void> {
     client.disconnect();
   }
 }
+
+export const QUEUE_URI = process.env.TEST_QUEUE_URI ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** Like postgresUnavailable, for RabbitMQ. */
+export async function rabbitUnavailable(): Promise<string | undefined> {
+  const amqp = await import('amqplib');
+  try {
+    const conn = await amqp.connect(QUEUE_URI, { timeout: 3000 });
+    await conn.close();
+    return undefined;
+  } catch (err) {
+    const reason = `RabbitMQ unreachable at ${QUEUE_URI}: ${(err as Error).message}`;
+    if (inCi) throw new Error(`${reason} (CI=true: a missing service is a failure)`);
+    return reason;
+  }
+}
+
+/** Removes a test namespace's queues and exchanges from the broker. */
+export async function dropQueueNamespace(namespace: string): Promise<void> {
+  const amqp = await import('amqplib');
+  const conn = await amqp.connect(QUEUE_URI);
+  try {
+    const ch = await conn.createChannel();
+    for (const q of [`${namespace}.tasks`, `${namespace}.tasks.dead`]) await ch.deleteQueue(q);
+    for (const x of [`${namespace}.tasks`, `${namespace}.tasks.dead`, `${namespace}.events`])
+      await ch.deleteExchange(x);
+    await ch.close();
+  } finally {
+    await conn.close();
+  }
+}
