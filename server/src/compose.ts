@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
 import type { Transport } from './queue/transport.js';
+import { createOutboxRepository } from './repository/outbox.js';
 import { createProfileRepository } from './repository/profiles.js';
 import { createTaskRepository } from './repository/tasks.js';
 import { createProfileService } from './services/profiles.js';
@@ -62,6 +63,8 @@ export async function compose(opts: {
   const profileRepo = createProfileRepository(db);
   const profiles = createProfileService({ repo: profileRepo, cache });
   const taskRepo = createTaskRepository(db);
+  const outbox = createOutboxRepository(db);
+  metrics.tasks.watchDepth(() => taskRepo.depth());
   const taskTypes = createTaskTypes({ profiles, profileRepo, cache, cacheCapacity: config.cacheMaxEntries });
   const tasks = createTaskService({ repo: taskRepo, types: taskTypes, metrics: metrics.tasks });
 
@@ -74,6 +77,7 @@ export async function compose(opts: {
     services: { profiles, tasks },
     taskRepo,
     taskTypes,
+    outbox,
     async close() {
       await cache.close();
       await db.close();
@@ -125,12 +129,13 @@ export async function openDatabase(config: Config, logger: Logger, observe: Quer
 
 /** The worker over a composed container, on the given transport. */
 export function composeWorker(
-  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'taskRepo' | 'taskTypes'>,
+  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'taskRepo' | 'taskTypes' | 'outbox'>,
   transport: Transport,
 ) {
   const { config } = container;
   return createWorker({
     repo: container.taskRepo,
+    outbox: container.outbox,
     transport,
     types: container.taskTypes,
     metrics: container.metrics.tasks,

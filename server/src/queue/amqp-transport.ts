@@ -125,6 +125,23 @@ export function createAmqpTransport(opts: {
       });
     },
 
+    async publishEvent(routingKey: string, payload: unknown) {
+      const ch = publisher;
+      if (!ch) {
+        void reconnect();
+        throw new Error('broker unavailable');
+      }
+      await new Promise<void>((resolve, reject) => {
+        ch.publish(
+          TOPOLOGY.eventsExchange,
+          routingKey,
+          Buffer.from(JSON.stringify(payload)),
+          { persistent: true, contentType: 'application/json', type: routingKey },
+          (err) => (err ? reject(err) : resolve()),
+        );
+      });
+    },
+
     async consume(handler: (m: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer> {
       let channel: Channel | undefined;
       let tag: string | undefined;

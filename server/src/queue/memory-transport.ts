@@ -4,7 +4,12 @@ import type { Consumer, Disposition, TaskMessage, Transport } from './transport.
  * The in-process transport of embedded mode. It loses its queue on exit, which is safe: the tasks
  * table is the source of truth, and a queued task whose lease lapses is handed out again.
  */
-export function createMemoryTransport(): Transport & { deadLettered: TaskMessage[] } {
+export function createMemoryTransport(): Transport & {
+  deadLettered: TaskMessage[];
+  events: { routingKey: string; payload: unknown }[];
+} {
+  // Embedded mode has no event consumers; the last events are kept for inspection.
+  const events: { routingKey: string; payload: unknown }[] = [];
   const queue: TaskMessage[] = [];
   const consumers = new Set<() => void>();
   const deadLettered: TaskMessage[] = [];
@@ -15,6 +20,11 @@ export function createMemoryTransport(): Transport & { deadLettered: TaskMessage
   return {
     kind: 'memory',
     deadLettered,
+    events,
+    async publishEvent(routingKey, payload) {
+      events.push({ routingKey, payload });
+      if (events.length > 1000) events.shift();
+    },
     async publish(message) {
       queue.push(message);
       queueMicrotask(wake);

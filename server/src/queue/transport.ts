@@ -8,6 +8,8 @@ export interface Transport {
   readonly kind: 'amqp' | 'memory';
   /** Resolves once the broker has confirmed the message (publisher confirms). */
   publish(message: TaskMessage): Promise<void>;
+  /** Publishes a domain event (e.g. `profile.updated`) to the events topic exchange, confirmed. */
+  publishEvent(routingKey: string, payload: unknown): Promise<void>;
   /** Delivers at most `prefetch` messages at a time; each is settled by the handler's result. */
   consume(handler: (message: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer>;
   close(): Promise<void>;

@@ -37,6 +37,14 @@ function emailTaken(err: unknown): never {
   throw err;
 }
 
+/**
+ * The outbox row for a change, written by the same statement as the change itself (a data-modifying
+ * CTE), so an event exists exactly when its change committed.
+ */
+const eventFrom = (routingKey: string, time: string) =>
+  `INSERT INTO outbox_events (routing_key, payload)
+   SELECT '${routingKey}', jsonb_build_object('id', p.id, 'version', p.version, 'time', ${time}) FROM p`;
+
 /** Escapes LIKE wildcards so that `q` matches literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -58,8 +66,11 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
     async insert(p: { id: string; name: string; email: string; bio: string; now: Date }): Promise<Profile> {
       const rows = await db
         .query<ProfileRow>(
-          `INSERT INTO profiles (id, name, email, bio, version, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING ${COLUMNS}`,
+          `WITH p AS (
+             INSERT INTO profiles (id, name, email, bio, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING ${COLUMNS}
+           ), e AS (${eventFrom('profile.created', 'p.updated_at')})
+           SELECT * FROM p`,
           [p.id, p.name, p.email, p.bio, p.now],
           'profile_insert',
         )
@@ -108,11 +119,14 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
     ): Promise<WriteOutcome<Profile>> {
       const rows = await db
         .query<ProfileRow>(
-          `UPDATE profiles SET
-             name = COALESCE($2, name), email = COALESCE($3, email), bio = COALESCE($4, bio),
-             version = version + 1, updated_at = GREATEST($5, created_at)
-           WHERE id = $1 AND ($6::integer IS NULL OR version = $6::integer)
-           RETURNING ${COLUMNS}`,
+          `WITH p AS (
+             UPDATE profiles SET
+               name = COALESCE($2, name), email = COALESCE($3, email), bio = COALESCE($4, bio),
+               version = version + 1, updated_at = GREATEST($5, created_at)
+             WHERE id = $1 AND ($6::integer IS NULL OR version = $6::integer)
+             RETURNING ${COLUMNS}
+           ), e AS (${eventFrom('profile.updated', 'p.updated_at')})
+           SELECT * FROM p`,
           [id, changes.name ?? null, changes.email ?? null, changes.bio ?? null, now, expected ?? null],
           'profile_update',
         )
@@ -123,7 +137,10 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
 
     async delete(id: string, expected: number | undefined): Promise<WriteOutcome<Profile>> {
       const rows = await db.query<ProfileRow>(
-        `DELETE FROM profiles WHERE id = $1 AND ($2::integer IS NULL OR version = $2::integer) RETURNING ${COLUMNS}`,
+        `WITH p AS (
+           DELETE FROM profiles WHERE id = $1 AND ($2::integer IS NULL OR version = $2::integer) RETURNING ${COLUMNS}
+         ), e AS (${eventFrom('profile.deleted', 'now()')})
+         SELECT * FROM p`,
         [id, expected ?? null],
         'profile_delete',
       );

@@ -64,6 +64,19 @@ export function createTaskRepository(
       return toTask(rows[0] as TaskRow);
     },
 
+    /** Queue depth as the table sees it: due but not yet handed out, handed out, running. */
+    async depth(): Promise<{ due: number; queued: number; running: number }> {
+      const rows = await db.query<{ due: number; queued: number; running: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'scheduled' AND run_at <= now())::int AS due,
+                count(*) FILTER (WHERE status = 'queued')::int AS queued,
+                count(*) FILTER (WHERE status = 'running')::int AS running
+         FROM tasks WHERE status IN ('scheduled', 'queued', 'running')`,
+        [],
+        'task_depth',
+      );
+      return rows[0] ?? { due: 0, queued: 0, running: 0 };
+    },
+
     async findById(id: string): Promise<Task | undefined> {
       const rows = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks WHERE id = $1`, [id], 'task_by_id');
       return rows[0] && toTask(rows[0]);

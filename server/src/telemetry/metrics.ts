@@ -153,6 +153,23 @@ function createTaskMetrics(registry: Registry) {
       registers,
     }),
     inFlight: new Gauge({ name: 'tasks_in_flight', help: 'Task attempts running in this worker', registers }),
+    /** Queue depth from the tasks table (the source of truth), read at scrape time. */
+    watchDepth(depth: () => Promise<{ due: number; queued: number; running: number }>) {
+      new Gauge({
+        name: 'tasks_queue_depth',
+        help: 'Tasks due but not handed out (due), handed to the broker (queued), and running',
+        labelNames: ['state'] as const,
+        registers,
+        async collect() {
+          try {
+            const d = await depth();
+            for (const state of ['due', 'queued', 'running'] as const) this.set({ state }, d[state]);
+          } catch {
+            // the database is down: readiness reports it; the gauge keeps its last value
+          }
+        },
+      });
+    },
   };
 }
 

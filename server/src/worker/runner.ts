@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { Consumer, Disposition, TaskMessage, Transport } from '../queue/transport.js';
+import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
 import type { TaskMetrics } from '../telemetry/metrics.js';
 import { backoffMs, type TaskType } from './task-types.js';
 
 export type WorkerOptions = {
   repo: Pick<TaskRepository, 'takeDue' | 'release' | 'claim' | 'heartbeat' | 'succeed' | 'retry' | 'fail'>;
+  outbox: Pick<OutboxRepository, 'relay'>;
   transport: Transport;
   types: ReadonlyMap<string, TaskType>;
   metrics: TaskMetrics;
@@ -46,7 +48,12 @@ export function createWorker(opts: WorkerOptions) {
         }
       }
       await repo.release(failed);
-      if (due.length < 100 || failed.length > 0) return;
+      if (due.length < 100 || failed.length > 0) break;
+    }
+    // Domain events wait in the outbox until the broker confirms them.
+    for (;;) {
+      const relayed = await opts.outbox.relay(100, (e) => transport.publishEvent(e.routing_key, e.payload));
+      if (relayed < 100) break;
     }
   }
 

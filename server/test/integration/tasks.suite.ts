@@ -226,6 +226,32 @@ export function taskSuite(
         );
       });
 
+      it('profile events (created, updated, deleted) go out through the outbox with id, version and time', async () => {
+        const created = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/profiles',
+          payload: { name: 'Evented', email: uniqueEmail('ev') },
+        });
+        const id = (created.json() as { id: string }).id;
+        await t.app.inject({ method: 'PATCH', url: `/api/v1/profiles/${id}`, payload: { bio: 'changed' } });
+        await t.app.inject({ method: 'DELETE', url: `/api/v1/profiles/${id}` });
+        const mine = () => transport.events.filter((e) => (e.payload as { id: string }).id === id);
+        for (let i = 0; i < 100 && mine().length < 3; i++) await sleep(25);
+        assert.deepEqual(
+          mine().map((e) => [e.routingKey, (e.payload as { version: number }).version]),
+          [
+            ['profile.created', 1],
+            ['profile.updated', 2],
+            ['profile.deleted', 2],
+          ],
+        );
+        assert.ok(mine().every((e) => !Number.isNaN(Date.parse((e.payload as { time: string }).time))));
+        const left = await t.container.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM outbox_events',
+        );
+        assert.equal(left[0]?.n, 0, 'relayed events leave the outbox');
+      });
+
       it('profile.purge deletes the profile (and is harmless when it is already gone); cache.warm fills the cache', async () => {
         const created = await t.app.inject({
           method: 'POST',

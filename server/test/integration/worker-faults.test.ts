@@ -199,6 +199,39 @@ describe('tasks over real RabbitMQ and PostgreSQL: faults', { skip }, () => {
     }
   });
 
+  it('profile events reach the topic exchange with publisher confirms', async () => {
+    const ns = fresh();
+    await inProcessWorker(ns);
+    const conn = await amqp.connect(QUEUE_URI);
+    try {
+      const ch = await conn.createChannel();
+      const { queue } = await ch.assertQueue('', { exclusive: true });
+      await ch.bindQueue(queue, `${ns}.events`, 'profile.*');
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/profiles',
+        payload: { name: 'On the bus', email: `bus-${ns}@example.com` },
+      });
+      const id = (created.json() as { id: string }).id;
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/profiles/${id}`, payload: { bio: 'x' } });
+      const got: [string, number][] = [];
+      for (let i = 0; i < 100 && got.length < 2; i++) {
+        const msg = await ch.get(queue, { noAck: true });
+        if (msg) {
+          const body = JSON.parse(msg.content.toString()) as { id: string; version: number };
+          if (body.id === id) got.push([msg.fields.routingKey, body.version]);
+        } else await sleep(50);
+      }
+      assert.deepEqual(got, [
+        ['profile.created', 1],
+        ['profile.updated', 2],
+      ]);
+      await ch.close();
+    } finally {
+      await conn.close();
+    }
+  });
+
   describe('worker processes', () => {
     const spawnWorker = async (namespace: string, extra: Record<string, string> = {}) => {
       const w = spawnEntry('worker', {
