@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help install dev start-server migrate build test test-unit lint format typecheck bench ci clean
+.PHONY: help install dev start-server start-worker migrate build test test-unit lint format typecheck bench ci clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ dev: ## Run the whole system on embedded defaults (npm start)
 
 start-server: ## Run the production API (needs DB_URI)
 	npm run start:server
+
+start-worker: ## Run a task worker (needs DB_URI and QUEUE_URI)
+	npm run start:worker
 
 migrate: ## Apply pending migrations to DB_URI (or the embedded database)
 	npm run migrate
