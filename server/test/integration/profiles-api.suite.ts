@@ -490,6 +490,8 @@ export function profileApiSuite(
         for (const path of [
           '/api/v1/profiles',
           '/api/v1/profiles/{id}',
+          '/api/v1/tasks/delayed',
+          '/api/v1/tasks/{id}',
           '/health',
           '/health/ready',
           '/metrics',
