@@ -1,6 +1,14 @@
-import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { composeWorker } from '../../src/compose.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
+import { createMemoryTransport } from '../../src/queue/memory-transport.js';
+import { startTestApp } from '../helpers/app.js';
 import { createTestDatabase, postgresUnavailable } from '../helpers/services.js';
 import { taskSuite } from './tasks.suite.js';
 
@@ -23,3 +31,40 @@ taskSuite('embedded PGlite', async (observe) => ({
   db: await createPgliteDatabase({ dataDir: undefined, observe }),
   cleanup: async () => {},
 }));
+
+describe('embedded mode across a restart', () => {
+  it('a task scheduled before a restart runs after it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tasks-restart-'));
+    try {
+      const env = { DATA_DIR: dataDir, TASK_POLL_INTERVAL: '50ms' };
+      const first = await startTestApp({ env });
+      const submitted = await first.app.inject({
+        method: 'POST',
+        url: '/api/v1/tasks/delayed',
+        payload: { type: 'echo', payload: { survived: true }, delay: 1 },
+      });
+      const id = (submitted.json() as { id: string }).id;
+      await first.close(); // no worker ran: the task is only in the table
+
+      const second = await startTestApp({ env });
+      const worker = composeWorker(second.container, createMemoryTransport());
+      await worker.start();
+      try {
+        let task = { status: '' } as { status: string; result: unknown };
+        for (let i = 0; i < 100 && task.status !== 'succeeded'; i++) {
+          await sleep(50);
+          task = (
+            await second.app.inject({ method: 'GET', url: `/api/v1/tasks/${id}` })
+          ).json() as typeof task;
+        }
+        assert.equal(task.status, 'succeeded');
+        assert.deepEqual(task.result, { survived: true });
+      } finally {
+        await worker.stop();
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
