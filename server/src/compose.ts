@@ -11,7 +11,7 @@ import { createPostgresDatabase } from './db/postgres.js';
 import type { Transport } from './queue/transport.js';
 import { createOutboxRepository } from './repository/outbox.js';
 import { createProfileRepository } from './repository/profiles.js';
-import { createTaskRepository } from './repository/tasks.js';
+import { createTaskRepository, DUE_CHANNEL } from './repository/tasks.js';
 import { createProfileService } from './services/profiles.js';
 import { createTaskService } from './services/tasks.js';
 import type { Logger } from './telemetry/logger.js';
@@ -129,7 +129,7 @@ export async function openDatabase(config: Config, logger: Logger, observe: Quer
 
 /** The worker over a composed container, on the given transport. */
 export function composeWorker(
-  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'taskRepo' | 'taskTypes' | 'outbox'>,
+  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'taskRepo' | 'taskTypes' | 'outbox'>,
   transport: Transport,
 ) {
   const { config } = container;
@@ -143,5 +143,6 @@ export function composeWorker(
     leaseMs: config.taskLeaseMs,
     pollMs: config.taskPollMs,
     concurrency: config.workerConcurrency,
+    listenForDue: (onDue) => container.db.listen(DUE_CHANNEL, onDue),
   });
 }

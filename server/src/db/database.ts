@@ -16,6 +16,8 @@ export interface Database extends Queryable {
   /** Runs fn on one pinned connection (session-level state such as advisory locks). */
   session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
   ping(timeoutMs: number): Promise<void>;
+  /** LISTEN on a channel (on a connection of its own); resolves to the UNLISTEN. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   stats(): PoolStats[];
   close(): Promise<void>;
 }

@@ -60,6 +60,10 @@ export async function createPgliteDatabase(opts: {
     query,
     session,
     transaction: transactionOver(session),
+    listen: async (channel, onNotify) => {
+      const unsubscribe = await lock.run(() => pglite.listen(channel, () => onNotify()));
+      return () => lock.run(() => unsubscribe());
+    },
     ping: async (timeoutMs) => {
       if (closed) throw new Error('database closed');
       await withTimeout(query('SELECT 1'), timeoutMs, 'database ping');

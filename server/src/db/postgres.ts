@@ -79,6 +79,31 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
     query,
     session,
     transaction: transactionOver(session),
+    listen: async (channel, onNotify) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+      let client: pg.Client | undefined;
+      let stopped = false;
+      // A dedicated connection: LISTEN lives as long as its session. It comes back after a drop.
+      const open = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: opts.uri, application_name: 'profile-service-listen' });
+        c.on('notification', () => onNotify());
+        c.on('error', (err) => {
+          opts.onError(err, 'listen');
+          client = undefined;
+          c.end().catch(() => {});
+          if (!stopped) setTimeout(() => void open().catch(() => {}), 1000).unref();
+        });
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+        if (stopped) await c.end();
+        else client = c;
+      };
+      await open();
+      return async () => {
+        stopped = true;
+        await client?.end().catch(() => {});
+      };
+    },
     ping: async (timeoutMs) => {
       await withTimeout(primary.query('SELECT 1'), timeoutMs, 'database ping');
     },

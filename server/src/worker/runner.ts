@@ -14,7 +14,10 @@ export type WorkerOptions = {
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** How long a queued or running task is owned before it is handed out again. */
   leaseMs: number;
+  /** The scheduler's safety net: it also wakes at once when told a task became due. */
   pollMs: number;
+  /** Subscribes to "a task became due" notifications; returns the unsubscribe. */
+  listenForDue?: (onDue: () => void) => Promise<() => Promise<void>>;
   concurrency: number;
 };
 
@@ -28,25 +31,26 @@ export function createWorker(opts: WorkerOptions) {
   let consumer: Consumer | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
+  let unlisten: (() => Promise<void>) | undefined;
   let ticking: Promise<void> | undefined;
   const inFlight = new Map<string, AbortController>();
 
   async function schedule(): Promise<void> {
     for (;;) {
       const due = await repo.takeDue(100, opts.leaseMs);
+      // The whole batch is in flight at once: each confirm waits on the broker's disk, so one at a
+      // time would cap a worker at a few dozen tasks per second.
+      const outcomes = await Promise.allSettled(
+        due.map((task) => transport.publish({ id: task.id, type: task.type })),
+      );
       const failed: string[] = [];
-      for (const task of due) {
-        try {
-          await transport.publish({ id: task.id, type: task.type });
-          metrics.published.inc({ type: task.type });
-        } catch (err) {
-          failed.push(task.id);
-          logger.warn(
-            { err: (err as Error).message, task: task.id },
-            'publish failed; the task stays scheduled',
-          );
-        }
-      }
+      outcomes.forEach((outcome, i) => {
+        const task = due[i] as (typeof due)[number];
+        if (outcome.status === 'fulfilled') metrics.published.inc({ type: task.type });
+        else failed.push(task.id);
+      });
+      if (failed.length > 0)
+        logger.warn({ failed: failed.length }, 'publish failed; those tasks stay scheduled');
       await repo.release(failed);
       if (due.length < 100 || failed.length > 0) break;
     }
@@ -57,14 +61,25 @@ export function createWorker(opts: WorkerOptions) {
     }
   }
 
+  let again = false;
   function tick() {
     if (stopping) return;
+    clearTimeout(timer);
     ticking = schedule()
       .catch((err) => logger.warn({ err: (err as Error).message }, 'scheduler pass failed'))
       .finally(() => {
         ticking = undefined;
-        if (!stopping) timer = setTimeout(tick, opts.pollMs);
+        if (stopping) return;
+        if (again) {
+          again = false;
+          tick();
+        } else timer = setTimeout(tick, opts.pollMs);
       });
+  }
+  /** A task became due (NOTIFY from its insert): run a pass now instead of at the next poll. */
+  function wake() {
+    if (ticking) again = true;
+    else tick();
   }
 
   async function handle(message: TaskMessage): Promise<Disposition> {
@@ -127,6 +142,7 @@ export function createWorker(opts: WorkerOptions) {
   return {
     async start(): Promise<void> {
       consumer = await transport.consume(handle, opts.concurrency);
+      unlisten = await opts.listenForDue?.(wake);
       tick();
       logger.info({ transport: transport.kind, concurrency: opts.concurrency }, 'worker started');
     },
@@ -134,6 +150,7 @@ export function createWorker(opts: WorkerOptions) {
     async stop(): Promise<void> {
       stopping = true;
       clearTimeout(timer);
+      await unlisten?.();
       await ticking;
       await consumer?.stop();
     },
