@@ -15,27 +15,39 @@
 //   POST create          service vs fastify-pg, unique emails
 //   GET by id (cached)   service-redis vs fastify-redis, random id of a hot set of 200 seeded ids that is
 //                        warmed on service-redis first (its entries then serve both sides, same Redis keys)
+// Tasks (bench/tasks.ts, on the same "service" plus worker processes server/dist/cmd/worker.js on RabbitMQ
+// under the queue namespace bench-<timestamp>, deleted at cleanup): echo-task throughput with 1 and 2 workers
+// vs the amqp-echo baseline (bench/baselines/amqp-echo.ts: amqplib publish with confirms → consume with
+// acks on a quorum queue), latency at 200 tasks/s, and punctuality of tasks delayed 2 s; a second table,
+// "tasks" in latest.json. Targets: ≥ 1000 tasks/s with 2 workers, p50 submit→succeeded ≤ 50 ms at 200/s,
+// delayed tasks start ≤ 1 s after due.
 // After the table: "cached GET vs DB GET" = service-redis req/s on "GET by id (cached)" ÷ service req/s on
 // "GET by id", with p99s and the targets (cached ≥ 0.85× fastify-redis req/s, p99 ≤ 1.5×; cached ≥ 3× DB GET).
 // The service's cache hit ratio of each measured run is read from its /metrics (column "cache hits").
 // Keys under bench:{pc}: are deleted (SCAN MATCH, never KEYS) before service-redis starts and at cleanup.
 //
 // Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 32),
-// BENCH_ROUNDS (default 2, best kept), BENCH_ONLY (scenario name substring), BENCH_SEED_ROWS (default 10000), BENCH_ADMIN_URL (default postgres://root@127.0.0.1:5432/postgres),
-// BENCH_REDIS_ADDRESS (host:port, default 127.0.0.1:6379; only needed by the cached scenario).
-// Default run: 4 scenarios × 2 sides × 2 rounds × (10 s + 2 s warm-up) ≈ 3.5 min.
-// Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors, or if
-// service-redis did not serve the cached scenario from its cache.
+// BENCH_ROUNDS (default 2, best kept), BENCH_ONLY (scenario name substring, lower-case match; the task parts are
+// "tasks throughput", "tasks latency", "tasks delayed", so BENCH_ONLY=tasks runs only them),
+// BENCH_SEED_ROWS (default 10000), BENCH_ADMIN_URL (default postgres://root@127.0.0.1:5432/postgres),
+// BENCH_REDIS_ADDRESS (host:port, default 127.0.0.1:6379; only needed by the cached scenario),
+// BENCH_TASKS (default 2000, tasks per throughput run), BENCH_QUEUE_URI (default amqp://guest:guest@127.0.0.1:5672).
+// BENCH_DURATION is also the length of the 200 tasks/s latency run.
+// Default run: 4 scenarios × 2 sides × 2 rounds × (10 s + 2 s warm-up) ≈ 3.5 min, then the tasks ≈ 0.5 min.
+// Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors, if
+// service-redis did not serve the cached scenario from its cache, or if a task batch did not all succeed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { checkBroker, deleteTopology } from './lib/amqp.js';
 import { databaseUrl, dropDatabase, recreateDatabase, withClient } from './lib/db.js';
 import { failures, type LoadResult, type LoadSpec, runLoad } from './lib/load.js';
-import { baseEnv, freePort, type Running, spawnAndWaitReady } from './lib/proc.js';
+import { baseEnv, freePort, type Running, type Stoppable, spawnAndWaitReady } from './lib/proc.js';
 import { connectRedis, deleteByPrefix } from './lib/redis.js';
 import { fixed, formatTable } from './lib/table.js';
+import { reportTasks, runTasks, selectTaskParts, type TasksResult, tasksLegend } from './tasks.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -60,6 +72,10 @@ const config = {
   /** Namespace of service-redis's cache keys, read by fastify-redis too; emptied before and after. */
   cacheKeyPrefix: 'bench:{pc}:',
   hotSetSize: 200,
+  tasks: envInt('BENCH_TASKS', 2000, 1),
+  queueUri: process.env.BENCH_QUEUE_URI?.trim() || 'amqp://guest:guest@127.0.0.1:5672',
+  /** The workers' QUEUE_NAMESPACE: exchanges and queues <ns>.tasks, <ns>.tasks.dead, <ns>.events (+ the baseline's). */
+  queueNamespace: `bench-${Date.now()}`,
 };
 const dbUrl = databaseUrl(config.adminUrl, config.dbName);
 
@@ -503,7 +519,11 @@ function reportDerived(d: Derived | undefined): string {
   return `${table}\n\n${targets}`;
 }
 
-function writeResults(results: ScenarioResult[], derived: Derived | undefined): string {
+function writeResults(
+  results: ScenarioResult[],
+  derived: Derived | undefined,
+  tasks: TasksResult | undefined,
+): string {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'latest.json');
@@ -522,6 +542,7 @@ function writeResults(results: ScenarioResult[], derived: Derived | undefined): 
       redisAddress: config.redisAddress,
       cacheKeyPrefix: config.cacheKeyPrefix,
       hotSetSize: config.hotSetSize,
+      tasks: config.tasks,
     },
     scenarios: results.map((r) => ({
       name: r.name,
@@ -533,6 +554,7 @@ function writeResults(results: ScenarioResult[], derived: Derived | undefined): 
       ratios: { rpsVsBaseline: r.ratios.rps, p99VsBaseline: r.ratios.p99 },
     })),
     derived: { cachedVsDbGet: derived ?? null },
+    tasks: tasks ?? null,
   };
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
@@ -540,13 +562,28 @@ function writeResults(results: ScenarioResult[], derived: Derived | undefined): 
 
 // ---------------------------------------------------------------------------------------------------
 
-const running: Running[] = [];
+const running: Stoppable[] = [];
 let dbCreated = false;
+/** Set once workers may have declared the bench namespace on the broker. */
+let brokerUsed = false;
 let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await Promise.allSettled(running.map((r) => r.stop()));
+    if (brokerUsed) {
+      // Children are stopped: nobody consumes from or re-declares the namespace any more.
+      const ns = config.queueNamespace;
+      try {
+        const failed = await deleteTopology(config.queueUri, {
+          queues: [`${ns}.tasks`, `${ns}.tasks.dead`, `${ns}.amqp-echo`],
+          exchanges: [`${ns}.tasks`, `${ns}.tasks.dead`, `${ns}.events`],
+        });
+        for (const f of failed) console.error(`could not delete ${f}`);
+      } catch (err) {
+        console.error(`could not delete the queues of ${ns}: ${(err as Error).message}`);
+      }
+    }
     if (dbCreated) {
       await dropDatabase(config.adminUrl, config.dbName).catch((err: Error) =>
         console.error(`could not drop database ${config.dbName}: ${err.message}`),
@@ -570,16 +607,26 @@ function cleanup(): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping children and dropping the bench database…`);
+    console.error(`\n${signal}: stopping children, dropping the bench database and queues…`);
     void cleanup().finally(() => process.exit(130));
   });
 }
 
 async function main(): Promise<number> {
+  const only = process.env.BENCH_ONLY?.toLowerCase();
+  const selected = only ? scenarios.filter((s) => s.name.toLowerCase().includes(only)) : scenarios;
+  const taskParts = selectTaskParts(only);
+  if (selected.length === 0 && taskParts.length === 0) {
+    const names = [...scenarios.map((s) => s.name), ...selectTaskParts(undefined)];
+    throw new Error(`BENCH_ONLY="${only}" matches none of: ${names.join(', ')}`);
+  }
   console.log(
     `bench: ${config.durationSec}s per run (+${config.warmupSec}s warm-up), ${config.connections} connections, ` +
-      `${config.seedRows} seeded profiles, node ${process.version}, ${os.cpus().length} CPUs`,
+      `${config.seedRows} seeded profiles, ${config.tasks} tasks per throughput run, node ${process.version}, ` +
+      `${os.cpus().length} CPUs`,
   );
+  // Before minutes of HTTP scenarios: the task parts need the broker.
+  if (taskParts.length > 0) await checkBroker(config.queueUri);
   await recreateDatabase(config.adminUrl, config.dbName);
   dbCreated = true;
 
@@ -588,8 +635,9 @@ async function main(): Promise<number> {
   running.push(service);
   console.log(`service ready at ${service.url} (log: ${service.logFile})`);
 
-  const ids = await seed();
-  console.log(`seeded ${ids.length} profiles`);
+  // Only the HTTP scenarios read profiles.
+  const ids = selected.length > 0 ? await seed() : [];
+  if (selected.length > 0) console.log(`seeded ${ids.length} profiles`);
   const ctx: Context = { ids, hot: sample(ids, config.hotSetSize), runId: Date.now().toString(36) };
 
   const startedServices = new Map<ServiceName, Running>([['service', service]]);
@@ -623,8 +671,6 @@ async function main(): Promise<number> {
     warmupSec: config.warmupSec,
   };
   const results: ScenarioResult[] = [];
-  const only = process.env.BENCH_ONLY?.toLowerCase();
-  const selected = only ? scenarios.filter((s) => s.name.toLowerCase().includes(only)) : scenarios;
   for (const [i, scenario] of selected.entries()) {
     const serviceName = scenario.service ?? 'service';
     const targets: Targets = {
@@ -697,14 +743,36 @@ async function main(): Promise<number> {
     });
   }
 
-  console.log(`\n${report(results)}\n`);
-  console.log(
-    'req/s vs base: service ÷ baseline (higher is better); p99 vs base: service ÷ baseline (lower is better); ' +
-      "cache hits: the service's cache hit ratio during the kept measured run",
-  );
+  let tasks: TasksResult | undefined;
+  if (taskParts.length > 0) {
+    brokerUsed = true;
+    tasks = await runTasks({
+      root: ROOT,
+      dbUrl,
+      queueUri: config.queueUri,
+      namespace: config.queueNamespace,
+      service,
+      parts: taskParts,
+      count: config.tasks,
+      durationSec: config.durationSec,
+      track: (child) => running.push(child),
+    });
+  }
+
   const derived = derive(results);
-  console.log(`\n${reportDerived(derived)}\n`);
-  console.log(`results: ${writeResults(results, derived)}`);
+  if (results.length > 0) {
+    console.log(`\n${report(results)}\n`);
+    console.log(
+      'req/s vs base: service ÷ baseline (higher is better); p99 vs base: service ÷ baseline (lower is better); ' +
+        "cache hits: the service's cache hit ratio during the kept measured run",
+    );
+    console.log(`\n${reportDerived(derived)}\n`);
+  }
+  if (tasks) {
+    console.log(`\n${reportTasks(tasks)}\n`);
+    console.log(`${tasksLegend}\n`);
+  }
+  console.log(`results: ${writeResults(results, derived, tasks)}`);
   let code = 0;
   const flagged = results.filter((r) => r.flagged);
   if (flagged.length > 0) {
@@ -719,6 +787,11 @@ async function main(): Promise<number> {
       `\nWARNING: cache problems during ${warned.map((r) => `"${r.name}"`).join(', ')}; those numbers are not valid:`,
     );
     for (const r of warned) for (const w of r.warnings) console.error(`  - ${w}`);
+    code = 1;
+  }
+  if (tasks && tasks.warnings.length > 0) {
+    console.error('\nWARNING: task problems; those numbers are not valid:');
+    for (const w of tasks.warnings) console.error(`  - ${w}`);
     code = 1;
   }
   return code;
