@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
 import type { Transport } from './queue/transport.js';
+import { createExportRepository } from './repository/exports.js';
 import { createOutboxRepository } from './repository/outbox.js';
 import { createProfileRepository } from './repository/profiles.js';
 import { createTaskRepository, DUE_CHANNEL } from './repository/tasks.js';
@@ -65,7 +66,14 @@ export async function compose(opts: {
   const taskRepo = createTaskRepository(db);
   const outbox = createOutboxRepository(db);
   metrics.tasks.watchDepth(() => taskRepo.depth());
-  const taskTypes = createTaskTypes({ profiles, profileRepo, cache, cacheCapacity: config.cacheMaxEntries });
+  const exports = createExportRepository(db);
+  const taskTypes = createTaskTypes({
+    profiles,
+    profileRepo,
+    exports,
+    cache,
+    cacheCapacity: config.cacheMaxEntries,
+  });
   const tasks = createTaskService({ repo: taskRepo, types: taskTypes, metrics: metrics.tasks });
 
   return {
@@ -74,7 +82,7 @@ export async function compose(opts: {
     metrics,
     db,
     cache,
-    services: { profiles, tasks },
+    services: { profiles, tasks, exports },
     taskRepo,
     taskTypes,
     outbox,

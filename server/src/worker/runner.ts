@@ -3,7 +3,7 @@ import type { Consumer, Disposition, TaskMessage, Transport } from '../queue/tra
 import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
 import type { TaskMetrics } from '../telemetry/metrics.js';
-import { backoffMs, type TaskType } from './task-types.js';
+import { backoffMs, PermanentTaskError, type TaskType } from './task-types.js';
 
 export type WorkerOptions = {
   repo: Pick<TaskRepository, 'takeDue' | 'release' | 'claim' | 'heartbeat' | 'succeed' | 'retry' | 'fail'>;
@@ -116,13 +116,14 @@ export function createWorker(opts: WorkerOptions) {
       const result = await type.run(task.payload as Record<string, unknown>, {
         signal: controller.signal,
         attempt,
+        taskId: task.id,
       });
       await repo.succeed(task.id, attempt, result);
       metrics.finished.inc({ type: task.type, outcome: 'succeeded' });
       return 'ack';
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      if (attempt < task.max_attempts) {
+      if (attempt < task.max_attempts && !(err instanceof PermanentTaskError)) {
         await repo.retry(task.id, attempt, error, backoffMs(type.retry, attempt));
         metrics.finished.inc({ type: task.type, outcome: 'retried' });
         return 'ack';

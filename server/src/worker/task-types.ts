@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type TSchema, Type } from 'typebox';
 import type { ProfileCache } from '../cache/profile-cache.js';
+import type { ExportRepository } from '../repository/exports.js';
 import type { ProfileRepository } from '../repository/profiles.js';
 import type { ProfileService } from '../services/profiles.js';
 
@@ -10,7 +11,13 @@ export type TaskContext = {
   /** Aborted when the worker must give the task up (its lease was lost). */
   signal: AbortSignal;
   attempt: number;
+  taskId: string;
 };
+
+/** A failure that no retry can mend (e.g. the profile does not exist): the task fails at once. */
+export class PermanentTaskError extends Error {
+  override readonly name = 'PermanentTaskError';
+}
 
 /** One typed unit of work: a name, its payload schema, its retry policy and an idempotent handler. */
 export type TaskType = {
@@ -25,7 +32,8 @@ export type TaskType = {
 
 export type TaskDeps = {
   profiles: Pick<ProfileService, 'remove'>;
-  profileRepo: Pick<ProfileRepository, 'list'>;
+  profileRepo: Pick<ProfileRepository, 'list' | 'findById'>;
+  exports: Pick<ExportRepository, 'save'>;
   cache: Pick<ProfileCache, 'stored'>;
   cacheCapacity: number;
 };
@@ -64,6 +72,26 @@ export function createTaskTypes(deps: TaskDeps): Map<string, TaskType> {
       retry: STANDARD,
       async run(payload) {
         return payload;
+      },
+    },
+    {
+      name: 'profile.export',
+      summary: 'Stores a JSON export of a profile and its images; the result holds its URL',
+      payload: Type.Object({ profile_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+      defaultPayload: {},
+      retry: STANDARD,
+      // Idempotent: the export is keyed by the task id, so a re-run replaces it.
+      async run(payload, ctx) {
+        const profileId = String(payload.profile_id);
+        const profile = await deps.profileRepo.findById(profileId);
+        if (!profile) throw new PermanentTaskError(`profile ${profileId} does not exist`);
+        const bytes = await deps.exports.save(ctx.taskId, profileId, {
+          format: 'profile-export/v1',
+          exported_at: new Date().toISOString(),
+          profile,
+          images: profile.image_urls,
+        });
+        return { url: `/api/v1/exports/${ctx.taskId}`, bytes };
       },
     },
     {

@@ -124,7 +124,8 @@ export function taskSuite(
             problem.errors.some((e) => e.field === field),
             JSON.stringify(problem.errors),
           );
-          if (field === 'type') assert.match(problem.detail, /sleep, echo, profile\.purge, cache\.warm/);
+          if (field === 'type')
+            assert.match(problem.detail, /sleep, echo, profile\.export, profile\.purge, cache\.warm/);
         });
       }
 
@@ -250,6 +251,54 @@ export function taskSuite(
           'SELECT count(*)::int AS n FROM outbox_events',
         );
         assert.equal(left[0]?.n, 0, 'relayed events leave the outbox');
+      });
+
+      it('profile.export stores a JSON export served at the URL in its result; a missing profile fails at once', async () => {
+        const created = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/profiles',
+          payload: { name: 'Exported', email: uniqueEmail('export') },
+        });
+        const profile = created.json() as { id: string; name: string };
+        const task = (
+          await submit({ type: 'profile.export', payload: { profile_id: profile.id } })
+        ).json() as Task;
+        const done = await until(task.id, finished);
+        assert.equal(done.status, 'succeeded', JSON.stringify(done));
+        const { url, bytes } = done.result as { url: string; bytes: number };
+        assert.equal(url, `/api/v1/exports/${task.id}`);
+        assert.ok(bytes > 0);
+        const download = await t.app.inject({ method: 'GET', url });
+        assert.equal(download.statusCode, 200);
+        const content = download.json() as {
+          format: string;
+          profile: { id: string; name: string };
+          images: string[];
+        };
+        assert.deepEqual(
+          [content.format, content.profile.id, content.profile.name],
+          ['profile-export/v1', profile.id, 'Exported'],
+        );
+        assert.deepEqual(content.images, []);
+        assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/exports/nope' })).statusCode, 404);
+        assert.equal(
+          (await t.app.inject({ method: 'GET', url: `/api/v1/exports/${profile.id}` })).statusCode,
+          404,
+        );
+
+        const missing = (
+          await submit({
+            type: 'profile.export',
+            payload: { profile_id: '0190a9f0-0000-7000-8000-000000000404' },
+          })
+        ).json() as Task;
+        const failed = await until(missing.id, finished);
+        assert.deepEqual(
+          [failed.status, failed.attempts],
+          ['failed', 1],
+          'no retry can mend a missing profile',
+        );
+        assert.match(String(failed.error), /does not exist/);
       });
 
       it('profile.purge deletes the profile (and is harmless when it is already gone); cache.warm fills the cache', async () => {

@@ -1,3 +1,7 @@
+import { Type } from 'typebox';
+import { notFound } from '../../errors.js';
+import { isUuid } from '../../lib/ids.js';
+import type { ExportRepository } from '../../repository/exports.js';
 import type { TaskService } from '../../services/tasks.js';
 import type { App } from '../app-type.js';
 import { problems } from '../schemas/problem.js';
@@ -6,7 +10,27 @@ import { Task, TaskId, TaskSubmit } from '../schemas/task.js';
 const BASE = '/api/v1/tasks';
 const tags = ['tasks'];
 
-export function taskRoutes(app: App, { tasks }: { tasks: TaskService }) {
+export function taskRoutes(
+  app: App,
+  { tasks, exports }: { tasks: TaskService; exports: Pick<ExportRepository, 'find'> },
+) {
+  app.get(
+    '/api/v1/exports/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Download a profile export made by a profile.export task',
+        params: TaskId,
+        response: { 200: Type.Unknown({ description: 'The export (JSON)' }), ...problems(404) },
+      },
+    },
+    async (request) => {
+      const content = isUuid(request.params.id) ? await exports.find(request.params.id) : undefined;
+      if (content === undefined) throw notFound('export');
+      return content;
+    },
+  );
+
   app.post(
     `${BASE}/delayed`,
     {

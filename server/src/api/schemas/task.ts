@@ -32,7 +32,10 @@ export const Task = Type.Object(
 export const TaskSubmit = Type.Object(
   {
     type: Type.Optional(
-      Type.String({ maxLength: 100, description: 'sleep (default), echo, profile.purge, cache.warm' }),
+      Type.String({
+        maxLength: 100,
+        description: 'sleep (default), echo, profile.export, profile.purge, cache.warm',
+      }),
     ),
     payload: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), { description: "Validated by the type's schema" }),
