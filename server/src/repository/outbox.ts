@@ -17,7 +17,8 @@ export function createOutboxRepository(db: Pick<Database, 'transaction'>) {
           [limit],
           'outbox_take',
         );
-        for (const event of events) await publish(event);
+        // All in flight at once: frames leave in order on the one channel, the confirms come back together.
+        await Promise.all(events.map((event) => publish(event)));
         if (events.length > 0) {
           await tx.query(
             'DELETE FROM outbox_events WHERE id = ANY($1::bigint[])',

@@ -54,8 +54,9 @@ export function createWorker(opts: WorkerOptions) {
       await repo.release(failed);
       if (due.length < 100 || failed.length > 0) break;
     }
-    // Domain events wait in the outbox until the broker confirms them.
-    for (;;) {
+    // Domain events wait in the outbox until the broker confirms them. A pass relays a bounded
+    // number, so a backlog of events never keeps due tasks waiting.
+    for (let batch = 0; batch < 10; batch++) {
       const relayed = await opts.outbox.relay(100, (e) => transport.publishEvent(e.routing_key, e.payload));
       if (relayed < 100) break;
     }
