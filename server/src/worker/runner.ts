@@ -54,12 +54,25 @@ export function createWorker(opts: WorkerOptions) {
       await repo.release(failed);
       if (due.length < 100 || failed.length > 0) break;
     }
-    // Domain events wait in the outbox until the broker confirms them. A pass relays a bounded
-    // number, so a backlog of events never keeps due tasks waiting.
-    for (let batch = 0; batch < 10; batch++) {
-      const relayed = await opts.outbox.relay(100, (e) => transport.publishEvent(e.routing_key, e.payload));
-      if (relayed < 100) break;
-    }
+  }
+
+  // Domain events wait in the outbox until the broker confirms them. Their relay is a loop of its
+  // own, so a backlog of events never delays due tasks; it runs back to back while one remains.
+  let relaying: Promise<void> | undefined;
+  let relayTimer: NodeJS.Timeout | undefined;
+  function relayTick() {
+    if (stopping) return;
+    let full = false;
+    relaying = opts.outbox
+      .relay(100, (e) => transport.publishEvent(e.routing_key, e.payload))
+      .then((n) => {
+        full = n === 100;
+      })
+      .catch((err) => logger.warn({ err: (err as Error).message }, 'event relay failed'))
+      .finally(() => {
+        relaying = undefined;
+        if (!stopping) relayTimer = setTimeout(relayTick, full ? 0 : opts.pollMs);
+      });
   }
 
   let again = false;
@@ -146,14 +159,16 @@ export function createWorker(opts: WorkerOptions) {
       consumer = await transport.consume(handle, opts.concurrency);
       unlisten = await opts.listenForDue?.(wake);
       tick();
+      relayTick();
       logger.info({ transport: transport.kind, concurrency: opts.concurrency }, 'worker started');
     },
     /** Stops taking work and waits for the tasks in hand to finish (the caller bounds the wait). */
     async stop(): Promise<void> {
       stopping = true;
       clearTimeout(timer);
+      clearTimeout(relayTimer);
       await unlisten?.();
-      await ticking;
+      await Promise.all([ticking, relaying]);
       await consumer?.stop();
     },
     get inFlight() {
