@@ -60,24 +60,39 @@ export async function runServer(
     process.exit(1);
   }
 
+  onShutdownSignal({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    async stop() {
+      app.lifecycle.draining = true;
+      if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
+      // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
+      await Promise.all([worker?.stop(), app.close()]);
+      await container.close();
+    },
+  });
+}
+
+/**
+ * On SIGTERM or SIGINT, runs `stop` once and exits 0; exits 1 if it fails or outlasts the grace period
+ * (whatever was not finished by then, e.g. an unacked delivery, is left for another instance).
+ */
+export function onShutdownSignal(opts: { logger: Logger; graceMs: number; stop: () => Promise<void> }): void {
+  const { logger, graceMs } = opts;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     const started = Date.now();
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    logger.info({ signal, graceMs }, 'shutting down');
     const force = setTimeout(() => {
-      logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown grace period exceeded; exiting');
+      logger.error({ graceMs }, 'shutdown grace period exceeded; exiting');
       flushLogger(logger);
       process.exit(1);
-    }, config.shutdownGraceMs);
+    }, graceMs);
     force.unref();
-    app.lifecycle.draining = true;
     try {
-      if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
-      // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
-      await Promise.all([worker?.stop(), app.close()]);
-      await container.close();
+      await opts.stop();
       logger.info({ ms: Date.now() - started }, 'stopped');
       flushLogger(logger);
       process.exit(0);

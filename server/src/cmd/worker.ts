@@ -4,7 +4,7 @@ import { buildWorkerApp } from '../app.js';
 import { compose, composeWorker } from '../compose.js';
 import { createAmqpTransport } from '../queue/amqp-transport.js';
 import { createLogger, flushLogger } from '../telemetry/logger.js';
-import { exitOnFatal, loadConfigOrExit } from './run.js';
+import { exitOnFatal, loadConfigOrExit, onShutdownSignal } from './run.js';
 
 const config = loadConfigOrExit();
 for (const [name, value] of [
@@ -35,32 +35,15 @@ await transport.connectedWithin(5000);
 await worker.start();
 flushLogger(logger);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'worker shutting down: finishing the tasks in hand');
-  app.lifecycle.draining = true;
-  const force = setTimeout(() => {
-    // Unfinished deliveries were never acked: the broker hands them to another worker.
-    logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown grace period exceeded; exiting');
-    flushLogger(logger);
-    process.exit(1);
-  }, config.shutdownGraceMs);
-  force.unref();
-  try {
+onShutdownSignal({
+  logger,
+  graceMs: config.shutdownGraceMs,
+  async stop() {
+    app.lifecycle.draining = true;
+    // Stop taking deliveries and finish the tasks in hand; unacked ones return to the queue.
     await worker.stop();
     await transport.close();
     await app.close();
     await container.close();
-    logger.info('worker stopped');
-    flushLogger(logger);
-    process.exit(0);
-  } catch (err) {
-    logger.error({ err }, 'worker shutdown failed');
-    flushLogger(logger);
-    process.exit(1);
-  }
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+  },
+});

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import amqp, {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type Options,
+} from 'amqplib';
 import type { Logger } from 'pino';
 import type { Consumer, Disposition, TaskMessage, Transport } from './transport.js';
 
@@ -100,6 +106,29 @@ export function createAmqpTransport(opts: {
     return connecting;
   }
 
+  /** Publishes persistent JSON and resolves on the broker's confirm; fails at once while disconnected. */
+  async function confirmedPublish(
+    exchange: string,
+    routingKey: string,
+    body: unknown,
+    options: Options.Publish,
+  ) {
+    const ch = publisher;
+    if (!ch) {
+      void reconnect();
+      throw new Error('broker unavailable');
+    }
+    await new Promise<void>((resolve, reject) => {
+      ch.publish(
+        exchange,
+        routingKey,
+        Buffer.from(JSON.stringify(body)),
+        { ...options, persistent: true, contentType: 'application/json' },
+        (err) => (err ? reject(err) : resolve()),
+      );
+    });
+  }
+
   return {
     kind: 'amqp',
     connected: () => publisher !== undefined,
@@ -108,39 +137,13 @@ export function createAmqpTransport(opts: {
       await Promise.race([reconnect(), sleep(ms)]);
       return model !== undefined;
     },
-    async publish(message: TaskMessage) {
-      const ch = publisher;
-      if (!ch) {
-        void reconnect();
-        throw new Error('broker unavailable');
-      }
-      await new Promise<void>((resolve, reject) => {
-        ch.publish(
-          TOPOLOGY.exchange,
-          TOPOLOGY.routingKey,
-          Buffer.from(JSON.stringify(message)),
-          { persistent: true, contentType: 'application/json', messageId: message.id, type: message.type },
-          (err) => (err ? reject(err) : resolve()),
-        );
-      });
-    },
-
-    async publishEvent(routingKey: string, payload: unknown) {
-      const ch = publisher;
-      if (!ch) {
-        void reconnect();
-        throw new Error('broker unavailable');
-      }
-      await new Promise<void>((resolve, reject) => {
-        ch.publish(
-          TOPOLOGY.eventsExchange,
-          routingKey,
-          Buffer.from(JSON.stringify(payload)),
-          { persistent: true, contentType: 'application/json', type: routingKey },
-          (err) => (err ? reject(err) : resolve()),
-        );
-      });
-    },
+    publish: (message: TaskMessage) =>
+      confirmedPublish(TOPOLOGY.exchange, TOPOLOGY.routingKey, message, {
+        messageId: message.id,
+        type: message.type,
+      }),
+    publishEvent: (routingKey: string, payload: unknown) =>
+      confirmedPublish(TOPOLOGY.eventsExchange, routingKey, payload, { type: routingKey }),
 
     async consume(handler: (m: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer> {
       let channel: Channel | undefined;

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { decodeEntry } from '../../src/cache/store.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { tcpProxy } from '../helpers/proxy.js';
 import {
   createTestDatabase,
   dropPrefix,
@@ -156,31 +157,9 @@ describe('cache with real PostgreSQL', { skip }, () => {
   });
 
   describe('Redis down or silent', () => {
-    /** A TCP proxy to the real Redis that the test can cut and restore. */
     function proxy() {
-      const sockets = new Set<net.Socket>();
-      const server = net.createServer((client) => {
-        const upstream = net.connect(Number(redisPort), redisHost);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('error', () => {});
-          s.on('close', () => sockets.delete(s));
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      let port = 0;
-      return {
-        async up() {
-          await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-          port = (server.address() as net.AddressInfo).port;
-          return `127.0.0.1:${port}`;
-        },
-        async down() {
-          const closed = new Promise<void>((r) => server.close(() => r()));
-          for (const s of sockets) s.destroy();
-          await closed;
-        },
-      };
+      const p = tcpProxy(redisHost, Number(redisPort));
+      return { up: async () => `127.0.0.1:${await p.up()}`, down: p.down };
     }
 
     const timedGet = async (t: TestApp, id: string) => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Type } from 'typebox';
 import { composeWorker } from '../../src/compose.js';
 import type { Database, QueryObserver } from '../../src/db/database.js';
 import { createMemoryTransport } from '../../src/queue/memory-transport.js';
@@ -9,20 +8,9 @@ import type { Task } from '../../src/repository/tasks.js';
 import type { Worker } from '../../src/worker/runner.js';
 import type { TaskType } from '../../src/worker/task-types.js';
 import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
+import { alwaysFails } from '../helpers/task-types.js';
 
 const BASE = '/api/v1/tasks';
-
-/** A handler that always throws: retried with backoff, then failed and dead-lettered. */
-const alwaysFails: TaskType = {
-  name: 'test.always-fails',
-  summary: 'fails',
-  payload: Type.Object({}),
-  defaultPayload: {},
-  retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
-  async run() {
-    throw new Error('boom: this handler always fails');
-  },
-};
 
 export function taskSuite(
   engine: string,

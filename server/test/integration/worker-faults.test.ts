@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
-import { Type } from 'typebox';
 import { composeWorker } from '../../src/compose.js';
 import { createAmqpTransport } from '../../src/queue/amqp-transport.js';
 import type { Task } from '../../src/repository/tasks.js';
@@ -12,6 +10,7 @@ import type { Worker } from '../../src/worker/runner.js';
 import type { TaskType } from '../../src/worker/task-types.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { spawnEntry } from '../helpers/process.js';
+import { tcpProxy } from '../helpers/proxy.js';
 import {
   createTestDatabase,
   dropQueueNamespace,
@@ -20,39 +19,24 @@ import {
   rabbitUnavailable,
   type TestDatabase,
 } from '../helpers/services.js';
+import { alwaysFails } from '../helpers/task-types.js';
 
 const skip = (await postgresUnavailable()) ?? (await rabbitUnavailable());
 const BASE = '/api/v1/tasks';
 const silent = { info() {}, warn() {}, error() {} };
 
-/** A TCP proxy to the real broker that the test can cut and restore. */
+/** The real broker behind a proxy the test can cut and restore. */
 function brokerProxy() {
   const target = new URL(QUEUE_URI);
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5672), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  let port = 0;
+  const p = tcpProxy(target.hostname, Number(target.port || 5672));
   return {
     async up() {
-      await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-      port = (server.address() as net.AddressInfo).port;
       const uri = new URL(QUEUE_URI);
       uri.hostname = '127.0.0.1';
-      uri.port = String(port);
+      uri.port = String(await p.up());
       return uri.toString();
     },
-    async down() {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
+    down: p.down,
   };
 }
 
@@ -158,16 +142,7 @@ describe('tasks over real RabbitMQ and PostgreSQL: faults', { skip }, () => {
   });
 
   it('(e) a handler that always throws: retried with backoff, then failed with its error and dead-lettered', async () => {
-    const failing: TaskType = {
-      name: 'test.always-fails',
-      summary: 'fails',
-      payload: Type.Object({}),
-      defaultPayload: {},
-      retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
-      async run() {
-        throw new Error('boom: always');
-      },
-    };
+    const failing = alwaysFails;
     (t.container.taskTypes as Map<string, TaskType>).set(failing.name, failing);
     const ns = fresh();
     await inProcessWorker(ns);
@@ -182,7 +157,7 @@ describe('tasks over real RabbitMQ and PostgreSQL: faults', { skip }, () => {
     const [row] = await allFinished([task.id], 20_000);
     assert.deepEqual([row?.status, row?.attempts], ['failed', 3]);
     const read = (await t.app.inject({ method: 'GET', url: `${BASE}/${task.id}` })).json() as Task;
-    assert.equal(read.error, 'boom: always');
+    assert.equal(read.error, 'boom: this handler always fails');
     const conn = await amqp.connect(QUEUE_URI);
     try {
       const ch = await conn.createChannel();

@@ -1,0 +1,14 @@
+import { Type } from 'typebox';
+import type { TaskType } from '../../src/worker/task-types.js';
+
+/** A handler that always throws: retried with a short backoff, then failed and dead-lettered. */
+export const alwaysFails: TaskType = {
+  name: 'test.always-fails',
+  summary: 'Always throws (tests only)',
+  payload: Type.Object({}),
+  defaultPayload: {},
+  retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
+  async run() {
+    throw new Error('boom: this handler always fails');
+  },
+};
