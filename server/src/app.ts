@@ -76,8 +76,6 @@ export async function buildApp(
   return Object.assign(app, { lifecycle });
 }
 
-export type BuiltApp = Awaited<ReturnType<typeof buildApp>>;
-
 /** The worker's own HTTP surface: liveness, readiness (database, cache, broker) and metrics. */
 export async function buildWorkerApp(
   container: Pick<Container, 'logger' | 'metrics' | 'db' | 'cache'>,

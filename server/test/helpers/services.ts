@@ -6,21 +6,33 @@ const inCi = process.env.CI === 'true';
 
 /**
  * Why a real-service test cannot run, or undefined when it can. Under CI=true an unreachable service
- * is a failure, never a skip: the caller throws instead of skipping.
+ * is a failure, never a skip: this throws instead of returning a reason.
  */
-export async function postgresUnavailable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+async function unavailable(
+  service: string,
+  where: string,
+  check: () => Promise<void>,
+): Promise<string | undefined> {
   try {
-    await client.connect();
-    await client.query('SELECT 1');
+    await check();
     return undefined;
   } catch (err) {
-    const reason = `PostgreSQL unreachable at ${PG_ADMIN_URL}: ${(err as Error).message}`;
+    const reason = `${service} unreachable at ${where}: ${(err as Error).message}`;
     if (inCi) throw new Error(`${reason} (CI=true: a missing service is a failure)`);
     return reason;
-  } finally {
-    await client.end().catch(() => {});
   }
+}
+
+export function postgresUnavailable(): Promise<string | undefined> {
+  return unavailable('PostgreSQL', PG_ADMIN_URL, async () => {
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => {});
+    }
+  });
 }
 
 export type TestDatabase = { uri: string; name: string; drop(): Promise<void> };
@@ -54,29 +66,25 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
 
 export const REDIS_ADDRESS = process.env.TEST_REDIS_ADDRESS ?? '127.0.0.1:6379';
 
-/** Like postgresUnavailable, for Redis: a reason to skip locally, a failure under CI=true. */
-export async function redisUnavailable(): Promise<string | undefined> {
-  const { Redis } = await import('ioredis');
-  const [host, port] = REDIS_ADDRESS.split(':');
-  const client = new Redis({
-    host,
-    port: Number(port),
-    lazyConnect: true,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 0,
+export function redisUnavailable(): Promise<string | undefined> {
+  return unavailable('Redis', REDIS_ADDRESS, async () => {
+    const { Redis } = await import('ioredis');
+    const [host, port] = REDIS_ADDRESS.split(':');
+    const client = new Redis({
+      host,
+      port: Number(port),
+      lazyConnect: true,
+      connectTimeout: 2000,
+      maxRetriesPerRequest: 0,
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
   });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (err) {
-    const reason = `Redis unreachable at ${REDIS_ADDRESS}: ${(err as Error).message}`;
-    if (inCi) throw new Error(`${reason} (CI=true: a missing service is a failure)`);
-    return reason;
-  } finally {
-    client.disconnect();
-  }
 }
 
 /** A key prefix no other test uses, with the hash tag the cache expects. */
@@ -108,18 +116,12 @@ export async function dropPrefix(prefix: string): Promise<void> {
 
 export const QUEUE_URI = process.env.TEST_QUEUE_URI ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-/** Like postgresUnavailable, for RabbitMQ. */
-export async function rabbitUnavailable(): Promise<string | undefined> {
-  const amqp = await import('amqplib');
-  try {
+export function rabbitUnavailable(): Promise<string | undefined> {
+  return unavailable('RabbitMQ', QUEUE_URI, async () => {
+    const amqp = await import('amqplib');
     const conn = await amqp.connect(QUEUE_URI, { timeout: 3000 });
     await conn.close();
-    return undefined;
-  } catch (err) {
-    const reason = `RabbitMQ unreachable at ${QUEUE_URI}: ${(err as Error).message}`;
-    if (inCi) throw new Error(`${reason} (CI=true: a missing service is a failure)`);
-    return reason;
-  }
+  });
 }
 
 /** Removes a test namespace's queues and exchanges from the broker. */
