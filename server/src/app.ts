@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -6,6 +7,8 @@ import type { App } from './api/app-type.js';
 import { registerErrorHandling, sendProblem } from './api/plugins/errors.js';
 import { registerObservability, requestIdOf } from './api/plugins/observability.js';
 import { registerValidation } from './api/plugins/validation.js';
+import { imageRoutes } from './api/routes/images.js';
+import { mediaRoutes } from './api/routes/media.js';
 import { profileRoutes } from './api/routes/profiles.js';
 import { type Lifecycle, systemRoutes } from './api/routes/system.js';
 import { taskRoutes } from './api/routes/tasks.js';
@@ -17,9 +20,9 @@ export type { App };
 
 /** Builds the HTTP app over a composed container. Does not listen: cmd/ does, tests inject. */
 export async function buildApp(
-  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'cache' | 'services'>,
+  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'cache' | 'services' | 'storage'>,
 ) {
-  const { config, logger, metrics, db, cache, services } = container;
+  const { config, logger, metrics, db, cache, services, storage } = container;
   const lifecycle: Lifecycle = { draining: false };
 
   const app: App = Fastify({
@@ -60,7 +63,7 @@ export async function buildApp(
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
-      tags: [{ name: 'profiles' }, { name: 'tasks' }, { name: 'system' }],
+      tags: [{ name: 'profiles' }, { name: 'images' }, { name: 'tasks' }, { name: 'system' }],
     },
     refResolver: {
       buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
@@ -69,9 +72,12 @@ export async function buildApp(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  systemRoutes(app, { db, cache, metrics, lifecycle });
+  await app.register(multipart, { throwFileSizeLimit: true });
+  systemRoutes(app, { db, cache, metrics, lifecycle, storage });
   profileRoutes(app, services);
+  imageRoutes(app, { images: services.images, maxBytes: config.imageMaxBytes });
   taskRoutes(app, services);
+  await mediaRoutes(app, { storage, mediaDir: config.mediaDir });
 
   return Object.assign(app, { lifecycle });
 }

@@ -8,13 +8,19 @@ import type { Database, QueryObserver } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createPgliteDatabase } from './db/pglite.js';
 import { createPostgresDatabase } from './db/postgres.js';
+import { createImageProcessor } from './media/processor.js';
 import type { Transport } from './queue/transport.js';
 import { createExportRepository } from './repository/exports.js';
+import { createImageRepository } from './repository/images.js';
 import { createOutboxRepository } from './repository/outbox.js';
 import { createProfileRepository } from './repository/profiles.js';
 import { createTaskRepository, DUE_CHANNEL } from './repository/tasks.js';
+import { createImageService, mediaUrlBuilder } from './services/images.js';
 import { createProfileService } from './services/profiles.js';
 import { createTaskService } from './services/tasks.js';
+import { createFsStorage } from './storage/fs-storage.js';
+import { createS3Storage } from './storage/s3-storage.js';
+import type { ObjectStorage } from './storage/storage.js';
 import type { Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { createWorker } from './worker/runner.js';
@@ -33,6 +39,8 @@ export async function compose(opts: {
   logger: Logger;
   /** Replaces the database chosen from config (tests hand in their own). */
   openDatabase?: OpenDatabase;
+  /** Wraps the storage chosen from config (tests inject faults into it). */
+  wrapStorage?: (storage: ObjectStorage) => ObjectStorage;
   defaultMetrics?: boolean;
 }) {
   const { config, logger } = opts;
@@ -67,12 +75,30 @@ export async function compose(opts: {
   const outbox = createOutboxRepository(db);
   metrics.tasks.watchDepth(() => taskRepo.depth());
   const exports = createExportRepository(db);
+  const opened = openStorage(config, logger);
+  const storage = opts.wrapStorage ? opts.wrapStorage(opened) : opened;
+  const processor = createImageProcessor({
+    maxPixels: config.imageMaxPixels,
+    concurrency: config.imageConcurrency,
+  });
+  metrics.images.watchPending(processor.pending);
+  const images = createImageService({
+    repo: createImageRepository(db),
+    profiles: profileRepo,
+    processor,
+    storage,
+    cache,
+    metrics: metrics.images,
+    logger,
+    publicUrl: mediaUrlBuilder(config.cdnBaseUrl),
+  });
   const taskTypes = createTaskTypes({
     profiles,
     profileRepo,
     exports,
     cache,
     cacheCapacity: config.cacheMaxEntries,
+    images,
   });
   const tasks = createTaskService({ repo: taskRepo, types: taskTypes, metrics: metrics.tasks });
 
@@ -82,12 +108,14 @@ export async function compose(opts: {
     metrics,
     db,
     cache,
-    services: { profiles, tasks, exports },
+    services: { profiles, tasks, exports, images },
+    storage,
     taskRepo,
     taskTypes,
     outbox,
     async close() {
       await cache.close();
+      await storage.close();
       await db.close();
     },
   };
@@ -117,6 +145,15 @@ function openCacheStore(config: Config, logger: Logger): CacheStore {
     'embedded: REDIS_ADDRESS not set, using the in-process FIFO cache',
   );
   return createMemoryStore({ capacity: config.cacheMaxEntries });
+}
+
+function openStorage(config: Config, logger: Logger): ObjectStorage {
+  if (config.s3) {
+    logger.info({ bucket: config.s3.bucket, endpoint: config.s3.endpoint }, 'media storage: s3');
+    return createS3Storage(config.s3);
+  }
+  logger.info({ root: config.mediaDir }, 'media storage: local filesystem');
+  return createFsStorage({ root: config.mediaDir });
 }
 
 export async function openDatabase(config: Config, logger: Logger, observe: QueryObserver) {

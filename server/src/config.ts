@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseDuration } from './lib/duration.js';
 
 export type Config = Readonly<{
@@ -25,7 +26,17 @@ export type Config = Readonly<{
   /** Namespace of the cache's Redis keys (its `{…}` hash tag keeps them in one cluster slot). */
   cacheKeyPrefix: string;
   storageDriver: 'fs' | 's3';
+  /** Where the fs driver keeps objects. */
+  mediaDir: string;
+  s3: S3Config | undefined;
+  /** Public base of media URLs; undefined serves them from this API's own /media. */
   cdnBaseUrl: string | undefined;
+  /** Largest accepted upload, enforced while the body streams in. */
+  imageMaxBytes: number;
+  /** Largest accepted image (width × height × frames), checked from the header before decoding. */
+  imageMaxPixels: number;
+  /** Images processed at once per process; the rest wait, so a burst cannot exhaust memory. */
+  imageConcurrency: number;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
@@ -38,6 +49,16 @@ export type Config = Readonly<{
   workerConcurrency: number;
   /** Time between readiness turning 503 and the listener closing, so load balancers stop routing first. */
   shutdownDelayMs: number;
+}>;
+
+export type S3Config = Readonly<{
+  bucket: string;
+  region: string;
+  /** For S3-compatible stores (MinIO, R2, …); undefined means AWS itself. */
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  /** Undefined leaves credentials to the SDK's default chain (AWS_* variables, instance roles). */
+  credentials: Readonly<{ accessKeyId: string; secretAccessKey: string }> | undefined;
 }>;
 
 export class ConfigError extends Error {
@@ -121,6 +142,30 @@ function httpUrl(env: Env, name: string): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
+function s3(env: Env, driver: 'fs' | 's3'): S3Config | undefined {
+  if (driver !== 's3') return undefined;
+  const bucket = read(env, 'S3_BUCKET');
+  if (bucket === undefined) throw new ConfigError('S3_BUCKET', 'is required when STORAGE_DRIVER=s3');
+  const accessKeyId = read(env, 'S3_ACCESS_KEY_ID');
+  const secretAccessKey = read(env, 'S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    const missing = accessKeyId === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY';
+    throw new ConfigError(
+      missing,
+      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together or not at all',
+    );
+  }
+  const endpoint = httpUrl(env, 'S3_ENDPOINT');
+  return Object.freeze({
+    bucket,
+    region: read(env, 'S3_REGION') ?? 'us-east-1',
+    endpoint,
+    // S3-compatible servers rarely resolve bucket subdomains; AWS itself prefers them.
+    forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    credentials: accessKeyId && secretAccessKey ? Object.freeze({ accessKeyId, secretAccessKey }) : undefined,
+  });
+}
+
 function redis(env: Env): Config['redis'] {
   const address = read(env, 'REDIS_ADDRESS');
   if (address === undefined) return undefined;
@@ -147,6 +192,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DB_NAME', `invalid name "${dbName}"`);
   const dbUri = postgresUrl(env, 'DB_URI', dbName) ?? postgresUrl(env, 'DATABASE_URL', dbName);
   const nodeEnv = oneOf(env, 'NODE_ENV', ['production', 'development', 'test'], 'production');
+  const storageDriver = oneOf(env, 'STORAGE_DRIVER', ['fs', 's3'] as const, 'fs');
+  const dataDir = resolve(read(env, 'DATA_DIR') ?? './data');
   return Object.freeze({
     env: nodeEnv,
     host: read(env, 'HOST') ?? '0.0.0.0',
@@ -166,9 +213,14 @@ export function loadConfig(env: Env = process.env): Config {
     cacheTtlUpdatedMs: duration(env, 'CACHE_TTL_UPDATED', '1h'),
     cacheTimeoutMs: duration(env, 'CACHE_TIMEOUT', '50ms', 10_000),
     cacheKeyPrefix: read(env, 'CACHE_KEY_PREFIX') ?? 'profile-cache:{v1}:',
-    storageDriver: oneOf(env, 'STORAGE_DRIVER', ['fs', 's3'] as const, 'fs'),
+    storageDriver,
+    mediaDir: resolve(read(env, 'MEDIA_DIR') ?? join(dataDir, 'media')),
+    s3: s3(env, storageDriver),
     cdnBaseUrl: httpUrl(env, 'CDN_BASE_URL'),
-    dataDir: resolve(read(env, 'DATA_DIR') ?? './data'),
+    imageMaxBytes: int(env, 'IMAGE_MAX_BYTES', 10 * 1_048_576, 1024, 1024 * 1_048_576),
+    imageMaxPixels: int(env, 'IMAGE_MAX_PIXELS', 40_000_000, 1, 1_000_000_000),
+    imageConcurrency: int(env, 'IMAGE_CONCURRENCY', Math.max(1, availableParallelism()), 1, 256),
+    dataDir,
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

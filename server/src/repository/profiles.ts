@@ -1,6 +1,7 @@
 import { constraintOf, type Database, type Queryable, sqlState } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Cursor } from '../lib/cursor.js';
+import { cleanupTaskFrom, notifyIfInserted, OBJECT_CLEANUP_TASK } from './object-cleanup.js';
 
 export type Profile = {
   id: string;
@@ -13,7 +14,7 @@ export type Profile = {
   updated_at: string;
 };
 
-type ProfileRow = Omit<Profile, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
+export type ProfileRow = Omit<Profile, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
 
 export type ProfileChanges = Partial<Pick<Profile, 'name' | 'email' | 'bio'>>;
 
@@ -22,9 +23,15 @@ export type WriteOutcome<T> =
   | { ok: true; value: T }
   | { ok: false; reason: 'not_found' | 'version_mismatch' };
 
-const COLUMNS = 'id, name, email, bio, image_urls, version, created_at, updated_at';
+export const PROFILE_COLUMNS = 'id, name, email, bio, image_urls, version, created_at, updated_at';
 
-function toProfile(row: ProfileRow): Profile {
+/** The columns qualified by a table name, for statements that join another table with the same names. */
+export const profileColumnsOf = (table: string) =>
+  PROFILE_COLUMNS.split(', ')
+    .map((c) => `${table}.${c}`)
+    .join(', ');
+
+export function toProfile(row: ProfileRow): Profile {
   return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
 }
 
@@ -41,7 +48,7 @@ function emailTaken(err: unknown): never {
  * The outbox row for a change, written by the same statement as the change itself (a data-modifying
  * CTE), so an event exists exactly when its change committed.
  */
-const eventFrom = (routingKey: string, time: string) =>
+export const eventFrom = (routingKey: string, time: string) =>
   `INSERT INTO outbox_events (routing_key, payload)
    SELECT '${routingKey}', jsonb_build_object('id', p.id, 'version', p.version, 'time', ${time}) FROM p`;
 
@@ -68,7 +75,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
         .query<ProfileRow>(
           `WITH p AS (
              INSERT INTO profiles (id, name, email, bio, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING ${COLUMNS}
+             VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING ${PROFILE_COLUMNS}
            ), e AS (${eventFrom('profile.created', 'p.updated_at')})
            SELECT * FROM p`,
           [p.id, p.name, p.email, p.bio, p.now],
@@ -80,7 +87,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
 
     async findById(id: string): Promise<Profile | undefined> {
       const rows = await db.query<ProfileRow>(
-        `SELECT ${COLUMNS} FROM profiles WHERE id = $1`,
+        `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE id = $1`,
         [id],
         'profile_by_id',
       );
@@ -104,7 +111,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
         where.push(`(name ILIKE $${params.length} OR email ILIKE $${params.length})`);
       }
       params.push(opts.limit);
-      const sql = `SELECT ${COLUMNS} FROM profiles ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      const sql = `SELECT ${PROFILE_COLUMNS} FROM profiles ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, id DESC LIMIT $${params.length}`;
       const name = `profile_list${opts.after ? '_after' : ''}${opts.q ? '_q' : ''}`;
       return (await db.reader.query<ProfileRow>(sql, params, name)).map(toProfile);
@@ -124,7 +131,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
                name = COALESCE($2, name), email = COALESCE($3, email), bio = COALESCE($4, bio),
                version = version + 1, updated_at = GREATEST($5, created_at)
              WHERE id = $1 AND ($6::integer IS NULL OR version = $6::integer)
-             RETURNING ${COLUMNS}
+             RETURNING ${PROFILE_COLUMNS}
            ), e AS (${eventFrom('profile.updated', 'p.updated_at')})
            SELECT * FROM p`,
           [id, changes.name ?? null, changes.email ?? null, changes.bio ?? null, now, expected ?? null],
@@ -135,13 +142,25 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
       return { ok: false, reason: await whyMissed(id) };
     },
 
-    async delete(id: string, expected: number | undefined): Promise<WriteOutcome<Profile>> {
+    /**
+     * Deletes the profile with its images, and in the same statement schedules the deletion of the
+     * images' objects (a retried task), so no object outlives its rows unnoticed.
+     */
+    async delete(
+      id: string,
+      expected: number | undefined,
+      cleanupTaskId: string,
+    ): Promise<WriteOutcome<Profile>> {
       const rows = await db.query<ProfileRow>(
         `WITH p AS (
-           DELETE FROM profiles WHERE id = $1 AND ($2::integer IS NULL OR version = $2::integer) RETURNING ${COLUMNS}
-         ), e AS (${eventFrom('profile.deleted', 'now()')})
-         SELECT * FROM p`,
-        [id, expected ?? null],
+           DELETE FROM profiles WHERE id = $1 AND ($2::integer IS NULL OR version = $2::integer) RETURNING ${PROFILE_COLUMNS}
+         ), e AS (${eventFrom('profile.deleted', 'now()')}),
+         i AS (
+           DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
+           RETURNING original_key, medium_key, thumbnail_key
+         ), t AS (${cleanupTaskFrom('i', '$3', '$4')})
+         SELECT p.* FROM p ${notifyIfInserted('t')}`,
+        [id, expected ?? null, cleanupTaskId, OBJECT_CLEANUP_TASK.maxAttempts],
         'profile_delete',
       );
       if (rows[0]) return { ok: true, value: toProfile(rows[0]) };

@@ -109,7 +109,7 @@ export function createProfileService({ repo, cache, clock = () => new Date() }: 
     async remove(id: string, expectedVersion?: number | null): Promise<Profile> {
       checkId(id);
       forget(id);
-      const profile = unwrap(await repo.delete(id, expectation(expectedVersion)));
+      const profile = unwrap(await repo.delete(id, expectation(expectedVersion), newId()));
       await cache.removed(id);
       return profile;
     },

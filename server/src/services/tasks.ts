@@ -44,8 +44,11 @@ export function createTaskService({ repo, types, metrics, clock = () => new Date
       const name = input.type ?? 'sleep';
       const type = types.get(name);
       const validate = validators.get(name);
-      if (!type || !validate) {
-        const known = [...types.keys()].join(', ');
+      if (!type || !validate || type.internal) {
+        const known = [...types.values()]
+          .filter((t) => !t.internal)
+          .map((t) => t.name)
+          .join(', ');
         throw new AppError('validation_failed', `unknown task type "${name}"; known types: ${known}`, [
           { field: 'type', message: `must be one of: ${known}` },
         ]);

@@ -23,12 +23,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
 
   const cache = createCacheMetrics(registry);
   const tasks = createTaskMetrics(registry);
+  const images = createImageMetrics(registry);
 
   return {
     registry,
     httpDuration,
     cache,
     tasks,
+    images,
     observeQuery(name: string, seconds: number, ok: boolean) {
       dbQueryDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
     },
@@ -174,3 +176,39 @@ function createTaskMetrics(registry: Registry) {
 }
 
 export type TaskMetrics = ReturnType<typeof createTaskMetrics>;
+
+function createImageMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    uploads: new Counter({
+      name: 'image_uploads_total',
+      help: 'Image uploads by outcome (created, duplicate, or the error code that refused them)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    processingDuration: new Histogram({
+      name: 'image_processing_seconds',
+      help: 'Time to validate and encode one upload (waiting for a processing slot included)',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    objectsDeleted: new Counter({
+      name: 'image_objects_deleted_total',
+      help: 'Objects removed from storage once no image named them',
+      registers,
+    }),
+    /** Uploads being processed or waiting for a processing slot, read at scrape time. */
+    watchPending(pending: () => number) {
+      new Gauge({
+        name: 'image_processing_pending',
+        help: 'Uploads being processed or waiting for a processing slot',
+        registers,
+        collect() {
+          this.set(pending());
+        },
+      });
+    },
+  };
+}
+
+export type ImageMetrics = ReturnType<typeof createImageMetrics>;

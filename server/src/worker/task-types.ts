@@ -2,8 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type TSchema, Type } from 'typebox';
 import type { ProfileCache } from '../cache/profile-cache.js';
 import type { ExportRepository } from '../repository/exports.js';
+import { OBJECT_CLEANUP_TASK } from '../repository/object-cleanup.js';
 import type { ProfileRepository } from '../repository/profiles.js';
+import type { ImageService } from '../services/images.js';
 import type { ProfileService } from '../services/profiles.js';
+import { OBJECT_KEY } from '../storage/storage.js';
 
 export type RetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 
@@ -27,6 +30,8 @@ export type TaskType = {
   /** The payload used when the request gives none. */
   defaultPayload: Record<string, unknown>;
   retry: RetryPolicy;
+  /** Scheduled by the service itself, never accepted from the API. */
+  internal?: boolean;
   run(payload: Record<string, unknown>, ctx: TaskContext): Promise<unknown>;
 };
 
@@ -36,6 +41,7 @@ export type TaskDeps = {
   exports: Pick<ExportRepository, 'save'>;
   cache: Pick<ProfileCache, 'stored'>;
   cacheCapacity: number;
+  images: Pick<ImageService, 'removeObjects'>;
 };
 
 const STANDARD: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
@@ -127,6 +133,21 @@ export function createTaskTypes(deps: TaskDeps): Map<string, TaskType> {
         // Oldest first, so that the newest end up youngest in the FIFO order.
         for (const p of newest.reverse()) await deps.cache.stored(p);
         return { warmed: newest.length };
+      },
+    },
+    {
+      name: OBJECT_CLEANUP_TASK.type,
+      summary: 'Deletes image objects that no image names any more',
+      payload: Type.Object(
+        { keys: Type.Array(Type.String({ pattern: OBJECT_KEY.source }), { minItems: 1, maxItems: 100_000 }) },
+        { additionalProperties: false },
+      ),
+      defaultPayload: {},
+      retry: { maxAttempts: OBJECT_CLEANUP_TASK.maxAttempts, baseDelayMs: 1_000, maxDelayMs: 300_000 },
+      internal: true,
+      // Idempotent: deleting a missing object succeeds, and a key an image names again is kept.
+      async run(payload) {
+        return deps.images.removeObjects(payload.keys as string[]);
       },
     },
   ];

@@ -1,5 +1,6 @@
 import type { ProfileCache } from '../../cache/profile-cache.js';
-import type { Database } from '../../db/database.js';
+import { type Database, withTimeout } from '../../db/database.js';
+import type { ObjectStorage } from '../../storage/storage.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 import type { App } from '../app-type.js';
 
@@ -8,6 +9,20 @@ export type Lifecycle = { draining: boolean };
 type CheckResult = { status: 'up' | 'down' | 'degraded'; latency_ms?: number; error?: string; mode?: string };
 
 const READY_TIMEOUT_MS = 1_000;
+
+async function checkStorage(storage: Pick<ObjectStorage, 'ping' | 'driver'>): Promise<CheckResult> {
+  const started = performance.now();
+  try {
+    await withTimeout(storage.ping(), READY_TIMEOUT_MS, 'storage ping');
+    return {
+      status: 'up',
+      latency_ms: Math.round((performance.now() - started) * 100) / 100,
+      mode: storage.driver,
+    };
+  } catch (err) {
+    return { status: 'down', error: (err as Error).message, mode: storage.driver };
+  }
+}
 
 /** Liveness, readiness (per-dependency), Prometheus metrics. */
 export function systemRoutes(
@@ -19,6 +34,8 @@ export function systemRoutes(
     queue?: { connected(): boolean };
     metrics: Pick<Metrics, 'registry'>;
     lifecycle: Lifecycle;
+    /** Media storage, where this process serves uploads: unready while it is unreachable. */
+    storage?: Pick<ObjectStorage, 'ping' | 'driver'>;
   },
 ) {
   const tags = ['system'];
@@ -42,13 +59,23 @@ export function systemRoutes(
         database = { status: 'down', error: (err as Error).message, mode: deps.db.kind };
       }
       const queue = deps.queue && { status: deps.queue.connected() ? ('up' as const) : ('down' as const) };
-      const ready = !deps.lifecycle.draining && database.status === 'up' && queue?.status !== 'down';
+      const storage = deps.storage && (await checkStorage(deps.storage));
+      const ready =
+        !deps.lifecycle.draining &&
+        database.status === 'up' &&
+        queue?.status !== 'down' &&
+        storage?.status !== 'down';
       reply.code(ready ? 200 : 503);
       // The cache is an optimisation: while it is down requests are served from the database, so it
       // degrades the report but never readiness itself.
       return {
         status: deps.lifecycle.draining ? 'draining' : ready ? 'ready' : 'unavailable',
-        checks: { database, cache: deps.cache.health(), ...(queue ? { queue } : {}) },
+        checks: {
+          database,
+          cache: deps.cache.health(),
+          ...(queue ? { queue } : {}),
+          ...(storage ? { storage } : {}),
+        },
       };
     },
   );

@@ -1,0 +1,141 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../../errors.js';
+import type { ImageService } from '../../services/images.js';
+import type { App } from '../app-type.js';
+import { Image, ImageParams } from '../schemas/image.js';
+import { problems } from '../schemas/problem.js';
+import { ProfileId } from '../schemas/profile.js';
+
+const BASE = '/api/v1/profiles';
+const tags = ['images'];
+// Multipart framing around the file: boundaries, part headers, a few small fields.
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+const mib = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MiB`;
+
+function tooLarge(reply: FastifyReply, maxBytes: number) {
+  // The client may still be sending: close the connection rather than read the rest.
+  reply.header('connection', 'close');
+  return new AppError('payload_too_large', `The image is larger than the ${mib(maxBytes)} accepted`, [
+    { field: 'image', message: `larger than ${maxBytes} bytes` },
+  ]);
+}
+
+/**
+ * Refuses what cannot be an upload before any of the body is read: another content type (415), or a
+ * declared length beyond the cap (413).
+ */
+const uploadGate = (maxBytes: number) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const type = request.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data\s*;/i.test(type)) {
+    throw new AppError(
+      'unsupported_media_type',
+      'Send the image as multipart/form-data, in a part named "image"',
+    );
+  }
+  const length = Number(request.headers['content-length']);
+  if (Number.isFinite(length) && length > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(reply, maxBytes);
+};
+
+const exactlyOneImage = (detail: string) =>
+  new AppError('validation_failed', detail, [{ field: 'image', message: 'exactly one file is required' }]);
+
+/**
+ * Reads the form: exactly one file, in the part named `image`, and at most a few small text fields.
+ * Reading stops as soon as the file passes maxBytes, so an oversized body is never buffered.
+ */
+async function readImagePart(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  maxBytes: number,
+): Promise<Buffer> {
+  let image: Buffer | undefined;
+  try {
+    const parts = request.parts({
+      limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
+    });
+    for await (const part of parts) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'image') {
+        part.file.resume();
+        throw exactlyOneImage(`Send the file in a part named "image", not "${part.fieldname}"`);
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of part.file) chunks.push(chunk as Buffer);
+      if (part.file.truncated) throw tooLarge(reply, maxBytes);
+      image = Buffer.concat(chunks);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(reply, maxBytes);
+    if (code === 'FST_FILES_LIMIT') throw exactlyOneImage('Send one file only, in the part named "image"');
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      throw new AppError('validation_failed', 'The form has more parts than an upload needs');
+    }
+    // Anything else while parsing the form is the client's malformed body, not a server fault.
+    throw new AppError('bad_request', `The multipart body is malformed: ${(err as Error).message}`);
+  }
+  if (image === undefined) throw exactlyOneImage('The form has no file part named "image"');
+  if (image.length === 0) {
+    throw new AppError('validation_failed', 'The image part is empty', [
+      { field: 'image', message: 'is empty' },
+    ]);
+  }
+  return image;
+}
+
+export function imageRoutes(app: App, { images, maxBytes }: { images: ImageService; maxBytes: number }) {
+  app.post(
+    `${BASE}/:id/images`,
+    {
+      onRequest: uploadGate(maxBytes),
+      schema: {
+        tags,
+        summary: 'Upload an image (multipart/form-data, part "image")',
+        description:
+          'JPEG, PNG, WebP, GIF or AVIF, judged by content. 201 with the new image; 200 with the existing one when the profile already has this picture.',
+        consumes: ['multipart/form-data'],
+        params: ProfileId,
+        response: { 200: Image, 201: Image, ...problems(400, 404, 413, 415, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { image, created } = await images.upload(request.params.id, () =>
+        readImagePart(request, reply, maxBytes),
+      );
+      reply.code(created ? 201 : 200).header('location', `${BASE}/${request.params.id}/images/${image.id}`);
+      return image;
+    },
+  );
+
+  app.get(
+    `${BASE}/:id/images`,
+    {
+      schema: {
+        tags,
+        summary: "A profile's images, newest first",
+        params: ProfileId,
+        response: { 200: Type.Array(Image), ...problems(404) },
+      },
+    },
+    async (request) => images.list(request.params.id),
+  );
+
+  app.delete(
+    `${BASE}/:id/images/:image_id`,
+    {
+      schema: {
+        tags,
+        summary: 'Delete an image (its objects are removed by a background task)',
+        params: ImageParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404) },
+      },
+    },
+    async (request, reply) => {
+      await images.remove(request.params.id, request.params.image_id);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,179 @@
+import type { ProfileCache } from '../cache/profile-cache.js';
+import { AppError, notFound } from '../errors.js';
+import { isUuid, newId } from '../lib/ids.js';
+import type { ImageProcessor, ProcessedImage } from '../media/processor.js';
+import type { ImageRecord, ImageRepository } from '../repository/images.js';
+import type { ProfileRepository } from '../repository/profiles.js';
+import type { ObjectStorage } from '../storage/storage.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { ImageMetrics } from '../telemetry/metrics.js';
+
+/** An image as the API shows it. */
+export type ImageView = {
+  id: string;
+  url: string;
+  variants: { original: string; medium: string; thumbnail: string };
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: number;
+  created_at: string;
+};
+
+type Deps = {
+  repo: Pick<
+    ImageRepository,
+    'insert' | 'listByProfile' | 'delete' | 'scheduleCleanup' | 'removeIfUnreferenced'
+  >;
+  profiles: Pick<ProfileRepository, 'findById'>;
+  processor: Pick<ImageProcessor, 'process'>;
+  storage: Pick<ObjectStorage, 'put' | 'delete'>;
+  cache: Pick<ProfileCache, 'updated'>;
+  metrics: Pick<ImageMetrics, 'uploads' | 'processingDuration' | 'objectsDeleted'>;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  /** The public URL of an object key (CDN_BASE_URL, or this API's /media). */
+  publicUrl: (key: string) => string;
+  clock?: () => Date;
+};
+
+/** Public base of media URLs: the CDN when one is configured, else this API's own /media. */
+export const mediaUrlBuilder = (cdnBaseUrl: string | undefined) => {
+  const base = cdnBaseUrl ?? '/media';
+  return (key: string) => `${base}/${key}`;
+};
+
+const storageUnavailable = () => new AppError('unavailable', 'Image storage is unavailable; retry shortly');
+
+export function createImageService(deps: Deps) {
+  const { repo, storage, publicUrl, clock = () => new Date() } = deps;
+
+  const view = (i: ImageRecord): ImageView => ({
+    id: i.id,
+    url: i.url,
+    variants: {
+      original: publicUrl(i.original_key),
+      medium: publicUrl(i.medium_key),
+      thumbnail: publicUrl(i.thumbnail_key),
+    },
+    content_type: i.content_type,
+    width: i.width,
+    height: i.height,
+    bytes: i.bytes,
+    created_at: i.created_at,
+  });
+
+  async function requireProfile(profileId: string) {
+    if (!isUuid(profileId) || !(await deps.profiles.findById(profileId))) throw notFound('profile');
+  }
+
+  /** Deletes each object no image names any more; idempotent, so a retried run does no harm. */
+  async function removeObjects(keys: readonly string[]) {
+    let removed = 0;
+    for (const key of keys) {
+      if (await repo.removeIfUnreferenced(key, () => storage.delete(key))) removed++;
+    }
+    deps.metrics.objectsDeleted.inc(removed);
+    return { removed, kept: keys.length - removed };
+  }
+
+  /**
+   * After an upload failed with objects possibly written: delete them now, or leave it to a retried
+   * task when that fails too (storage or database down).
+   */
+  async function discard(keys: string[]) {
+    try {
+      await removeObjects(keys);
+    } catch (err) {
+      try {
+        await repo.scheduleCleanup(keys, newId());
+        deps.logger.warn({ err, keys }, 'upload failed midway; its objects will be deleted by a task');
+      } catch (scheduleErr) {
+        deps.logger.error({ err: scheduleErr, keys }, 'upload failed midway; could not delete its objects');
+      }
+    }
+  }
+
+  async function store(profileId: string, processed: ProcessedImage) {
+    const { objects } = processed;
+    const variants = [objects.original, objects.medium, objects.thumbnail];
+    let writing = false;
+    try {
+      return await repo.insert(
+        {
+          id: newId(),
+          profile_id: profileId,
+          url: publicUrl(objects.original.key),
+          content_type: processed.contentType,
+          width: processed.width,
+          height: processed.height,
+          bytes: processed.bytes,
+          original_key: objects.original.key,
+          medium_key: objects.medium.key,
+          thumbnail_key: objects.thumbnail.key,
+        },
+        clock(),
+        async () => {
+          writing = true;
+          // Settle every write before judging: a put still running after another failed would
+          // otherwise land after the clean-up and leave an orphan.
+          const results = await Promise.allSettled(
+            variants.map((o) => storage.put(o.key, o.body, o.contentType)),
+          );
+          const failed = results.find((r) => r.status === 'rejected');
+          if (failed) {
+            deps.logger.warn({ err: failed.reason }, 'image storage write failed');
+            throw storageUnavailable();
+          }
+        },
+      );
+    } catch (err) {
+      if (writing) await discard(variants.map((o) => o.key));
+      throw err;
+    }
+  }
+
+  return {
+    /**
+     * Validates, cleans and stores an upload. `read` yields the uploaded bytes; it is called only once
+     * the profile is known to exist. `created` is false when the profile already had this image.
+     */
+    async upload(
+      profileId: string,
+      read: () => Promise<Buffer>,
+    ): Promise<{ image: ImageView; created: boolean }> {
+      try {
+        await requireProfile(profileId);
+        const bytes = await read();
+        const started = performance.now();
+        const processed = await deps.processor.process(bytes);
+        deps.metrics.processingDuration.observe((performance.now() - started) / 1000);
+        const outcome = await store(profileId, processed);
+        if (outcome.created) await deps.cache.updated(outcome.profile);
+        deps.metrics.uploads.inc({ outcome: outcome.created ? 'created' : 'duplicate' });
+        return { image: view(outcome.image), created: outcome.created };
+      } catch (err) {
+        deps.metrics.uploads.inc({ outcome: err instanceof AppError ? err.code : 'error' });
+        throw err;
+      }
+    },
+
+    async list(profileId: string): Promise<ImageView[]> {
+      if (!isUuid(profileId)) throw notFound('profile');
+      const images = await repo.listByProfile(profileId);
+      if (images.length === 0) await requireProfile(profileId);
+      return images.map(view);
+    },
+
+    /** Deletes an image; its objects go by a retried task once no other image names them. */
+    async remove(profileId: string, imageId: string): Promise<void> {
+      if (!isUuid(profileId) || !isUuid(imageId)) throw notFound('image');
+      const profile = await repo.delete(profileId, imageId, clock(), newId());
+      if (!profile) throw notFound('image');
+      await deps.cache.updated(profile);
+    },
+
+    removeObjects,
+  };
+}
+
+export type ImageService = ReturnType<typeof createImageService>;
