@@ -55,6 +55,9 @@ const undecodable = (detail: string) =>
  */
 export function createImageProcessor(opts: { maxPixels: number; concurrency: number }) {
   const limit = pLimit(opts.concurrency);
+  // libvips' operation cache (process-wide) only helps when the same input is processed again;
+  // every upload is new, so it would hold up to 50 MB for nothing.
+  sharp.cache(false);
 
   /** Reads the header only: dimensions and frame count, never the pixels. */
   async function inspect(buf: Buffer, format: ImageFormat) {

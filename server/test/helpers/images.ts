@@ -18,6 +18,25 @@ export function picture(width: number, height: number, seed = 1): Sharp {
   return sharp(raw, { raw: { width, height, channels: 3 } });
 }
 
+/** A photo-sized JPEG: gradients plus sensor-like noise, so it weighs what a phone's photo does. */
+export async function photoJpeg(width: number, height: number, seed = 1): Promise<Buffer> {
+  const noise = await sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#000',
+      noise: { type: 'gaussian', mean: 0, sigma: 30 },
+    },
+  })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  return picture(width, height, seed)
+    .composite([{ input: noise, blend: 'add' }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
 /** A JPEG carrying GPS coordinates, a camera make and an EXIF orientation (6: rotate 90° clockwise). */
 export async function jpegWithGps(width: number, height: number, orientation = 6, seed = 1) {
   return picture(width, height, seed)

@@ -35,6 +35,46 @@ describe('loadConfig', () => {
     assert.equal(c.storageDriver, 'fs');
     assert.equal(c.bodyLimitBytes, 1_048_576);
     assert.match(c.dataDir, /\/data$/);
+    assert.equal(c.mediaDir, `${c.dataDir}/media`);
+    assert.equal(c.s3, undefined);
+    assert.equal(c.cdnBaseUrl, undefined);
+    assert.equal(c.imageMaxBytes, 10 * 1_048_576);
+    assert.equal(c.imageMaxPixels, 40_000_000);
+    assert.ok(c.imageConcurrency >= 1);
+  });
+
+  it('reads the S3 settings only for STORAGE_DRIVER=s3, and names what is missing', () => {
+    const s3 = loadConfig({
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: 'media',
+      S3_ENDPOINT: 'http://127.0.0.1:9000/',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      CDN_BASE_URL: 'https://cdn.example.com/media/',
+    }).s3;
+    assert.deepEqual(s3, {
+      bucket: 'media',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+    });
+    assert.equal(loadConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b' }).s3?.forcePathStyle, false);
+    assert.equal(loadConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b' }).s3?.credentials, undefined);
+    assert.equal(loadConfig({ S3_BUCKET: 'ignored' }).s3, undefined);
+    const fails = (env: Record<string, string>, variable: string) =>
+      assert.throws(
+        () => loadConfig(env),
+        (e) => e instanceof ConfigError && e.variable === variable,
+      );
+    fails({ STORAGE_DRIVER: 's3' }, 'S3_BUCKET');
+    fails({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'id' }, 'S3_SECRET_ACCESS_KEY');
+    fails({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ENDPOINT: 'ftp://x' }, 'S3_ENDPOINT');
+    fails({ STORAGE_DRIVER: 'gcs' }, 'STORAGE_DRIVER');
+    fails({ CDN_BASE_URL: 'cdn.example.com' }, 'CDN_BASE_URL');
+    fails({ IMAGE_MAX_BYTES: '10MB' }, 'IMAGE_MAX_BYTES');
+    fails({ IMAGE_MAX_PIXELS: '0' }, 'IMAGE_MAX_PIXELS');
+    fails({ IMAGE_CONCURRENCY: '0' }, 'IMAGE_CONCURRENCY');
   });
 
   it('is frozen', () => {

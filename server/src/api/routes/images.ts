@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../errors.js';
@@ -38,6 +39,24 @@ const uploadGate = (maxBytes: number) => async (request: FastifyRequest, reply: 
   if (Number.isFinite(length) && length > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(reply, maxBytes);
 };
 
+/**
+ * Collects a file stream, failing the moment it passes the size limit. (The stream itself would only
+ * end with its part, after the whole oversized body had been read and thrown away.)
+ */
+function readCapped(file: Readable, tooBig: () => Error): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    file.on('data', (chunk: Buffer) => chunks.push(chunk));
+    file.once('limit', () => {
+      chunks.length = 0;
+      file.destroy();
+      reject(tooBig());
+    });
+    file.once('error', reject);
+    file.once('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
 const exactlyOneImage = (detail: string) =>
   new AppError('validation_failed', detail, [{ field: 'image', message: 'exactly one file is required' }]);
 
@@ -61,10 +80,7 @@ async function readImagePart(
         part.file.resume();
         throw exactlyOneImage(`Send the file in a part named "image", not "${part.fieldname}"`);
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of part.file) chunks.push(chunk as Buffer);
-      if (part.file.truncated) throw tooLarge(reply, maxBytes);
-      image = Buffer.concat(chunks);
+      image = await readCapped(part.file, () => tooLarge(reply, maxBytes));
     }
   } catch (err) {
     if (err instanceof AppError) throw err;

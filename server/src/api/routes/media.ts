@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import fastifyStatic from '@fastify/static';
 import { AppError } from '../../errors.js';
 import { IMMUTABLE_CACHE_CONTROL, isObjectKey, type ObjectStorage } from '../../storage/storage.js';
@@ -15,6 +16,8 @@ export async function mediaRoutes(
   { storage, mediaDir }: { storage: ObjectStorage; mediaDir: string },
 ) {
   if (storage.driver === 'fs') {
+    // The static plugin wants its root to exist; a fresh DATA_DIR has none yet.
+    await mkdir(mediaDir, { recursive: true });
     // @fastify/static brings ETag, Last-Modified, Range and conditional requests, and refuses paths
     // that leave the root; only well-formed object keys are served at all.
     await app.register(fastifyStatic, {
