@@ -21,6 +21,9 @@
 // acks on a quorum queue), latency at 200 tasks/s, and punctuality of tasks delayed 2 s; a second table,
 // "tasks" in latest.json. Targets: ≥ 1000 tasks/s with 2 workers, p50 submit→succeeded ≤ 50 ms at 200/s,
 // delayed tasks start ≤ 1 s after due.
+// Images (bench/images.ts, last, on the same "service"): uploads of one 2 MP JPEG to successive seeded
+// profiles vs the sharp-raw baseline (bench/baselines/sharp-raw.ts) doing the same sharp work on the same
+// file; "images" in latest.json. Target ≥ 0.8× raw sharp throughput. BENCH_ONLY=images runs only it.
 // After the table: "cached GET vs DB GET" = service-redis req/s on "GET by id (cached)" ÷ service req/s on
 // "GET by id", with p99s and the targets (cached ≥ 0.85× fastify-redis req/s, p99 ≤ 1.5×; cached ≥ 3× DB GET).
 // The service's cache hit ratio of each measured run is read from its /metrics (column "cache hits").
@@ -36,11 +39,12 @@
 // Default run: 4 scenarios × 2 sides × 2 rounds × (10 s + 2 s warm-up) ≈ 3.5 min, then the tasks ≈ 0.5 min.
 // Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors, if
 // service-redis did not serve the cached scenario from its cache, or if a task batch did not all succeed.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { IMAGE_PART, type ImagesResult, reportImages, runImages } from './images.js';
 import { checkBroker, deleteTopology } from './lib/amqp.js';
 import { databaseUrl, dropDatabase, recreateDatabase, withClient } from './lib/db.js';
 import { failures, type LoadResult, type LoadSpec, runLoad } from './lib/load.js';
@@ -78,6 +82,8 @@ const config = {
   queueNamespace: `bench-${Date.now()}`,
 };
 const dbUrl = databaseUrl(config.adminUrl, config.dbName);
+/** The services' DATA_DIRs (their uploaded images), one per service, removed at cleanup. */
+const mediaRoot = mkdtempSync(join(os.tmpdir(), 'profiles-bench-data-'));
 
 /** The bench's own Redis connection (clearing keys, checking fills); opened on first use. */
 let redisAdmin: Promise<Redis> | undefined;
@@ -106,6 +112,8 @@ async function startService(name: ServiceName, extraEnv: Record<string, string> 
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
       DB_POOL_MAX: '10',
+      // Uploaded images go to a directory of the bench's own, removed at cleanup.
+      DATA_DIR: join(mediaRoot, name),
       ...extraEnv,
     },
     port,
@@ -523,6 +531,7 @@ function writeResults(
   results: ScenarioResult[],
   derived: Derived | undefined,
   tasks: TasksResult | undefined,
+  images: ImagesResult | undefined,
 ): string {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -555,6 +564,7 @@ function writeResults(
     })),
     derived: { cachedVsDbGet: derived ?? null },
     tasks: tasks ?? null,
+    images: images ?? null,
   };
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
@@ -571,6 +581,7 @@ let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await Promise.allSettled(running.map((r) => r.stop()));
+    rmSync(mediaRoot, { recursive: true, force: true });
     if (brokerUsed) {
       // Children are stopped: nobody consumes from or re-declares the namespace any more.
       const ns = config.queueNamespace;
@@ -616,8 +627,9 @@ async function main(): Promise<number> {
   const only = process.env.BENCH_ONLY?.toLowerCase();
   const selected = only ? scenarios.filter((s) => s.name.toLowerCase().includes(only)) : scenarios;
   const taskParts = selectTaskParts(only);
-  if (selected.length === 0 && taskParts.length === 0) {
-    const names = [...scenarios.map((s) => s.name), ...selectTaskParts(undefined)];
+  const imagesSelected = !only || IMAGE_PART.includes(only);
+  if (selected.length === 0 && taskParts.length === 0 && !imagesSelected) {
+    const names = [...scenarios.map((s) => s.name), ...selectTaskParts(undefined), IMAGE_PART];
     throw new Error(`BENCH_ONLY="${only}" matches none of: ${names.join(', ')}`);
   }
   console.log(
@@ -635,9 +647,9 @@ async function main(): Promise<number> {
   running.push(service);
   console.log(`service ready at ${service.url} (log: ${service.logFile})`);
 
-  // Only the HTTP scenarios read profiles.
-  const ids = selected.length > 0 ? await seed() : [];
-  if (selected.length > 0) console.log(`seeded ${ids.length} profiles`);
+  // The HTTP scenarios read profiles; image uploads go to them.
+  const ids = selected.length > 0 || imagesSelected ? await seed() : [];
+  if (ids.length > 0) console.log(`seeded ${ids.length} profiles`);
   const ctx: Context = { ids, hot: sample(ids, config.hotSetSize), runId: Date.now().toString(36) };
 
   const startedServices = new Map<ServiceName, Running>([['service', service]]);
@@ -759,6 +771,20 @@ async function main(): Promise<number> {
     });
   }
 
+  // Last: its rows and files would otherwise sit under the HTTP scenarios' and tasks' feet.
+  let images: ImagesResult | undefined;
+  if (imagesSelected) {
+    images = await runImages({
+      root: ROOT,
+      service,
+      ids,
+      durationSec: config.durationSec,
+      warmupSec: config.warmupSec,
+      rounds: config.rounds,
+      track: (child) => running.push(child),
+    });
+  }
+
   const derived = derive(results);
   if (results.length > 0) {
     console.log(`\n${report(results)}\n`);
@@ -772,7 +798,8 @@ async function main(): Promise<number> {
     console.log(`\n${reportTasks(tasks)}\n`);
     console.log(`${tasksLegend}\n`);
   }
-  console.log(`results: ${writeResults(results, derived, tasks)}`);
+  if (images) console.log(`\n${reportImages(images)}\n`);
+  console.log(`results: ${writeResults(results, derived, tasks, images)}`);
   let code = 0;
   const flagged = results.filter((r) => r.flagged);
   if (flagged.length > 0) {
@@ -787,6 +814,11 @@ async function main(): Promise<number> {
       `\nWARNING: cache problems during ${warned.map((r) => `"${r.name}"`).join(', ')}; those numbers are not valid:`,
     );
     for (const r of warned) for (const w of r.warnings) console.error(`  - ${w}`);
+    code = 1;
+  }
+  if (images && images.warnings.length > 0) {
+    console.error('\nWARNING: image upload problems; those numbers are not valid:');
+    for (const w of images.warnings) console.error(`  - ${w}`);
     code = 1;
   }
   if (tasks && tasks.warnings.length > 0) {

@@ -6,8 +6,8 @@ export type LoadSpec = {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   headers?: Record<string, string>;
-  body?: string;
-  next?: () => { path?: string; body?: string };
+  body?: string | Buffer;
+  next?: () => { path?: string; body?: string | Buffer };
 };
 
 export type LoadOptions = {
