@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { photoJpeg } from '../server/test/helpers/images.js';
 import { failures, type LoadResult, runLoad } from './lib/load.js';
 import { baseEnv, type Running, type Stoppable, spawnJob } from './lib/proc.js';
 import { fixed, formatTable } from './lib/table.js';
@@ -44,29 +44,11 @@ export type ImagesResult = {
   warnings: string[];
 };
 
-/** A phone-like 2 MP photo: gradients plus sensor noise, stored sideways with EXIF orientation 6. */
+/** A phone-like 2 MP photo (the tests' generator), stored sideways with EXIF orientation 6. */
 async function fixture(): Promise<{ file: string; bytes: Buffer; width: number; height: number }> {
   const width = 1632;
   const height = 1224;
-  const noise = await sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#000',
-      noise: { type: 'gaussian', mean: 0, sigma: 30 },
-    },
-  })
-    .png({ compressionLevel: 1 })
-    .toBuffer();
-  const gradient = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="#1e6091"/><stop offset="1" stop-color="#f4a261"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`,
-  );
-  const bytes = await sharp(gradient)
-    .composite([{ input: noise, blend: 'add' }])
-    .jpeg({ quality: 90 })
-    .withMetadata({ orientation: 6 })
-    .toBuffer();
+  const bytes = await photoJpeg(width, height, 1, 6);
   const file = join(tmpdir(), 'profiles-bench-photo-2mp.jpg');
   writeFileSync(file, bytes);
   return { file, bytes, width, height };

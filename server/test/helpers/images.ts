@@ -18,8 +18,16 @@ export function picture(width: number, height: number, seed = 1): Sharp {
   return sharp(raw, { raw: { width, height, channels: 3 } });
 }
 
-/** A photo-sized JPEG: gradients plus sensor-like noise, so it weighs what a phone's photo does. */
-export async function photoJpeg(width: number, height: number, seed = 1): Promise<Buffer> {
+/**
+ * A photo-sized JPEG: gradients plus sensor-like noise, so it weighs what a phone's photo does;
+ * with an EXIF orientation when one is given (6: stored sideways, as phones do in portrait).
+ */
+export async function photoJpeg(
+  width: number,
+  height: number,
+  seed = 1,
+  orientation?: number,
+): Promise<Buffer> {
   const noise = await sharp({
     create: {
       width,
@@ -34,6 +42,7 @@ export async function photoJpeg(width: number, height: number, seed = 1): Promis
   return picture(width, height, seed)
     .composite([{ input: noise, blend: 'add' }])
     .jpeg({ quality: 90 })
+    .withMetadata(orientation ? { orientation } : {})
     .toBuffer();
 }
 

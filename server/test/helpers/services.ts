@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { QueryObserver } from '../../src/db/database.js';
+import { createPgliteDatabase } from '../../src/db/pglite.js';
+import { createPostgresDatabase } from '../../src/db/postgres.js';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const inCi = process.env.CI === 'true';
@@ -137,4 +140,22 @@ export async function dropQueueNamespace(namespace: string): Promise<void> {
   } finally {
     await conn.close();
   }
+}
+
+/** A fresh database on the real server, opened as the app opens one; for suites that take an opener. */
+export async function openTestPostgres(prefix: string, observe: QueryObserver, poolMax = 5) {
+  const testDb = await createTestDatabase(prefix);
+  const db = createPostgresDatabase({
+    uri: testDb.uri,
+    poolMax,
+    statementTimeoutMs: 5000,
+    onError: () => {},
+    observe,
+  });
+  return { db, cleanup: () => testDb.drop() };
+}
+
+/** A fresh in-memory PGlite, for the embedded half of a suite. */
+export async function openTestPglite(observe: QueryObserver) {
+  return { db: await createPgliteDatabase({ dataDir: undefined, observe }), cleanup: async () => {} };
 }

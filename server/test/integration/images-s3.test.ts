@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import S3rver from 's3rver';
-import { createPostgresDatabase } from '../../src/db/postgres.js';
 import {
-  createTestDatabase,
   dropPrefix,
+  openTestPostgres,
   postgresUnavailable,
   REDIS_ADDRESS,
   redisUnavailable,
@@ -44,17 +43,7 @@ describe('images: S3 storage (s3rver) behind CDN_BASE_URL', { skip }, () => {
 
   imageSuite(
     'PostgreSQL + Redis + S3',
-    async (observe) => {
-      const testDb = await createTestDatabase('img_s3');
-      const db = createPostgresDatabase({
-        uri: testDb.uri,
-        poolMax: 5,
-        statementTimeoutMs: 5000,
-        onError: () => {},
-        observe,
-      });
-      return { db, cleanup: () => testDb.drop() };
-    },
+    (observe) => openTestPostgres('img_s3', observe),
     () => ({
       REDIS_ADDRESS,
       CACHE_KEY_PREFIX: prefix,

@@ -1,8 +1,7 @@
 import { after, describe } from 'node:test';
-import { createPostgresDatabase } from '../../src/db/postgres.js';
 import {
-  createTestDatabase,
   dropPrefix,
+  openTestPostgres,
   postgresUnavailable,
   REDIS_ADDRESS,
   redisUnavailable,
@@ -17,17 +16,7 @@ describe('real PostgreSQL and Redis', { skip }, () => {
   after(() => dropPrefix(prefix));
   profileApiSuite(
     'PostgreSQL + Redis',
-    async (observe) => {
-      const testDb = await createTestDatabase('api');
-      const db = createPostgresDatabase({
-        uri: testDb.uri,
-        poolMax: 5,
-        statementTimeoutMs: 5000,
-        onError: () => {},
-        observe,
-      });
-      return { db, cleanup: () => testDb.drop() };
-    },
+    (observe) => openTestPostgres('api', observe),
     () => ({ REDIS_ADDRESS, CACHE_KEY_PREFIX: prefix, CACHE_TIMEOUT: '2s' }),
   );
 });

@@ -5,32 +5,17 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { composeWorker } from '../../src/compose.js';
-import { createPgliteDatabase } from '../../src/db/pglite.js';
-import { createPostgresDatabase } from '../../src/db/postgres.js';
 import { createMemoryTransport } from '../../src/queue/memory-transport.js';
 import { startTestApp } from '../helpers/app.js';
-import { createTestDatabase, postgresUnavailable } from '../helpers/services.js';
+import { openTestPglite, openTestPostgres, postgresUnavailable } from '../helpers/services.js';
 import { taskSuite } from './tasks.suite.js';
 
 const skip = await postgresUnavailable();
 describe('real PostgreSQL', { skip }, () => {
-  taskSuite('PostgreSQL', async (observe) => {
-    const testDb = await createTestDatabase('tasks');
-    const db = createPostgresDatabase({
-      uri: testDb.uri,
-      poolMax: 8,
-      statementTimeoutMs: 5000,
-      onError: () => {},
-      observe,
-    });
-    return { db, cleanup: () => testDb.drop() };
-  });
+  taskSuite('PostgreSQL', (observe) => openTestPostgres('tasks', observe, 8));
 });
 
-taskSuite('embedded PGlite', async (observe) => ({
-  db: await createPgliteDatabase({ dataDir: undefined, observe }),
-  cleanup: async () => {},
-}));
+taskSuite('embedded PGlite', openTestPglite);
 
 describe('embedded mode across a restart', () => {
   it('a task scheduled before a restart runs after it', async () => {

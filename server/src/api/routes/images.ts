@@ -15,9 +15,32 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 
 const mib = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MiB`;
 
+// After a 413 the client may still be sending. Closing at once would make the kernel answer its next
+// bytes with a reset, which can destroy our 413 unread in its receive buffer; so the rest of the body
+// is read and thrown away for a moment (a "lingering close", as nginx does), then the socket closes.
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 16 * 1_048_576;
+
+function lingerThenClose(reply: FastifyReply) {
+  const req = reply.request.raw;
+  reply.raw.once('finish', () => {
+    if (req.complete || req.readableEnded) return;
+    // Destroying the request destroys its connection.
+    const close = () => req.destroy();
+    const timer = setTimeout(close, LINGER_MS);
+    let discarded = 0;
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) close();
+    });
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+    req.resume();
+  });
+}
+
 function tooLarge(reply: FastifyReply, maxBytes: number) {
-  // The client may still be sending: close the connection rather than read the rest.
-  reply.header('connection', 'close');
+  lingerThenClose(reply);
   return new AppError('payload_too_large', `The image is larger than the ${mib(maxBytes)} accepted`, [
     { field: 'image', message: `larger than ${maxBytes} bytes` },
   ]);
@@ -45,6 +68,11 @@ const uploadGate = (maxBytes: number) => async (request: FastifyRequest, reply: 
  */
 function readCapped(file: Readable, tooBig: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // The part may have failed before we got to it (the body ended inside it).
+    if (file.errored || file.destroyed) {
+      reject(file.errored ?? new AppError('bad_request', 'The multipart body ended inside the image part'));
+      return;
+    }
     const chunks: Buffer[] = [];
     file.on('data', (chunk: Buffer) => chunks.push(chunk));
     file.once('limit', () => {
@@ -54,6 +82,10 @@ function readCapped(file: Readable, tooBig: () => Error): Promise<Buffer> {
     });
     file.once('error', reject);
     file.once('end', () => resolve(Buffer.concat(chunks)));
+    // Destroyed without an error (the request ended mid-part): settle rather than wait forever.
+    file.once('close', () =>
+      reject(new AppError('bad_request', 'The multipart body ended inside the image part')),
+    );
   });
 }
 
