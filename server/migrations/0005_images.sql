@@ -2,7 +2,9 @@
 -- the bytes), so one object may back several rows; an object is deleted only once no row names it.
 CREATE TABLE images (
   id             uuid        PRIMARY KEY,
-  profile_id     uuid        NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+  -- No cascade: a profile's images are deleted by the statement that deletes it, which schedules the
+  -- deletion of their objects too; a delete that missed one must fail rather than orphan its objects.
+  profile_id     uuid        NOT NULL REFERENCES profiles (id),
   -- The public URL of the original as written into profiles.image_urls (removed from it by value).
   url            text        NOT NULL,
   content_type   text        NOT NULL,

@@ -33,6 +33,9 @@ export async function buildApp(
     bodyLimit: config.bodyLimitBytes,
     // Longer than the usual load-balancer idle timeout (60 s), so the balancer closes first.
     keepAliveTimeout: 65_000,
+    // Node's own bound on receiving a whole request, which Fastify would otherwise turn off: a client
+    // trickling a body cannot hold a connection (and its buffers) for ever.
+    requestTimeout: 300_000,
     forceCloseConnections: 'idle',
     // A request that reaches an open connection while we drain is served (with Connection: close), not refused.
     return503OnClosing: false,

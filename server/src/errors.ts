@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   email_taken: 409,
   conflict: 409,
   precondition_failed: 412,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
   range_not_satisfiable: 416,

@@ -139,7 +139,7 @@ export function createImageProcessor(opts: { maxPixels: number; concurrency: num
           [{ field: 'image', message: 'is not an accepted image format' }],
         );
       }
-      const polyglot = polyglotReason(buf);
+      const polyglot = polyglotReason(buf, format);
       if (polyglot) {
         throw new AppError('unsupported_media_type', `The file is refused: ${polyglot}`, [
           { field: 'image', message: 'is not only an image' },

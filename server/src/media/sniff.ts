@@ -1,3 +1,5 @@
+import { textRegions } from './regions.js';
+
 /** The image formats accepted, as told by their magic bytes (never by the client's Content-Type). */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
 
@@ -55,13 +57,15 @@ function endsWithZip(buf: Buffer): boolean {
 /**
  * Why a file that starts like an image is also something else (a polyglot), or undefined. Served as
  * an image it would be harmless once re-encoded, but a file built to be two things is refused.
+ * Markup is looked for outside the compressed pixel data (see textRegions).
  */
-export function polyglotReason(buf: Buffer): string | undefined {
-  const text = buf.toString('latin1');
-  const markup = MARKUP.exec(text);
-  if (markup) return `it contains ${markup[0].slice(0, -1).toLowerCase()}> markup`;
+export function polyglotReason(buf: Buffer, format: ImageFormat): string | undefined {
+  for (const region of textRegions(buf, format) ?? [buf]) {
+    const markup = MARKUP.exec(region.toString('latin1'));
+    if (markup) return `it contains ${markup[0].slice(0, -1).toLowerCase()}> markup`;
+  }
   // PDF readers accept their header anywhere in the first kilobyte.
-  if (text.slice(0, 1024).includes('%PDF-')) return 'it is also a PDF document';
+  if (buf.toString('latin1', 0, 1024).includes('%PDF-')) return 'it is also a PDF document';
   if (endsWithZip(buf)) return 'it is also a ZIP archive';
   return undefined;
 }

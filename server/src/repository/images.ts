@@ -1,7 +1,12 @@
 import type { Database, Queryable } from '../db/database.js';
 import { sqlState } from '../db/database.js';
 import { notFound } from '../errors.js';
-import { cleanupTaskFrom, notifyIfInserted, OBJECT_CLEANUP_TASK } from './object-cleanup.js';
+import {
+  cleanupTaskFrom,
+  notifyIfInserted,
+  OBJECT_CLEANUP_TASK,
+  UPLOAD_INTENT_DELAY_MS,
+} from './object-cleanup.js';
 import { eventFrom, type Profile, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
 
 export type ImageRecord = {
@@ -50,6 +55,65 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
     return rows[0] && toImage(rows[0]);
   }
 
+  async function insertLocked(
+    tx: Queryable,
+    image: NewImage,
+    now: Date,
+    putObjects: () => Promise<void>,
+    intentTaskId: string,
+  ): Promise<InsertOutcome> {
+    await tx.query(LOCK_KEYS, [keysOf(image)], 'image_lock_keys');
+    const existing = await findByContent(tx, image.profile_id, image.original_key);
+    if (existing) {
+      await tx.query('DELETE FROM tasks WHERE id = $1', [intentTaskId], 'image_intent_done');
+      return { created: false, image: existing };
+    }
+    await putObjects();
+    let rows: (ProfileRow & { image_created_at: Date })[];
+    try {
+      rows = await tx.query(
+        `WITH i AS (
+             INSERT INTO images (id, profile_id, url, content_type, width, height, bytes,
+                                 original_key, medium_key, thumbnail_key, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             RETURNING id, profile_id, url, created_at
+           ), p AS (
+             UPDATE profiles SET image_urls = array_prepend(i.url, profiles.image_urls),
+               version = version + 1, updated_at = GREATEST($11, profiles.created_at)
+             FROM i WHERE profiles.id = i.profile_id
+             RETURNING ${profileColumnsOf('profiles')}
+           ), e AS (${eventFrom('profile.updated', 'p.updated_at')})
+           SELECT p.*, i.created_at AS image_created_at FROM p, i`,
+        [
+          image.id,
+          image.profile_id,
+          image.url,
+          image.content_type,
+          image.width,
+          image.height,
+          image.bytes,
+          image.original_key,
+          image.medium_key,
+          image.thumbnail_key,
+          now,
+        ],
+        'image_insert',
+      );
+    } catch (err) {
+      // The profile was deleted since the upload began.
+      if (sqlState(err) === '23503') throw notFound('profile');
+      throw err;
+    }
+    const row = rows[0];
+    if (!row) throw new Error('image insert returned no row');
+    const { image_created_at, ...profile } = row;
+    return {
+      created: true,
+      image: { ...image, created_at: image_created_at.toISOString() },
+      profile: toProfile(profile),
+    };
+  }
+
   return {
     /**
      * Stores an image: `putObjects` writes its objects while this transaction holds the objects' keys
@@ -58,56 +122,31 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
      * same statement as the insert. An image of the same content already on the profile is returned
      * instead (nothing written).
      */
-    async insert(image: NewImage, now: Date, putObjects: () => Promise<void>): Promise<InsertOutcome> {
-      return db.transaction(async (tx) => {
-        await tx.query(LOCK_KEYS, [keysOf(image)], 'image_lock_keys');
-        const existing = await findByContent(tx, image.profile_id, image.original_key);
-        if (existing) return { created: false, image: existing };
-        await putObjects();
-        let rows: (ProfileRow & { image_created_at: Date })[];
-        try {
-          rows = await tx.query(
-            `WITH i AS (
-               INSERT INTO images (id, profile_id, url, content_type, width, height, bytes,
-                                   original_key, medium_key, thumbnail_key, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-               RETURNING id, profile_id, url, created_at
-             ), p AS (
-               UPDATE profiles SET image_urls = array_prepend(i.url, profiles.image_urls),
-                 version = version + 1, updated_at = GREATEST($11, profiles.created_at)
-               FROM i WHERE profiles.id = i.profile_id
-               RETURNING ${profileColumnsOf('profiles')}
-             ), e AS (${eventFrom('profile.updated', 'p.updated_at')})
-             SELECT p.*, i.created_at AS image_created_at FROM p, i`,
-            [
-              image.id,
-              image.profile_id,
-              image.url,
-              image.content_type,
-              image.width,
-              image.height,
-              image.bytes,
-              image.original_key,
-              image.medium_key,
-              image.thumbnail_key,
-              now,
-            ],
-            'image_insert',
-          );
-        } catch (err) {
-          // The profile was deleted since the upload began.
-          if (sqlState(err) === '23503') throw notFound('profile');
-          throw err;
+    async insert(
+      image: NewImage,
+      now: Date,
+      putObjects: () => Promise<void>,
+      intentTaskId: string,
+    ): Promise<InsertOutcome> {
+      // Write-ahead: a delayed cleanup of these keys is committed before any object is written, and
+      // deleted by the commit below. A process that dies in between leaves it to run.
+      await db.query(
+        `WITH i AS (
+           SELECT k AS original_key, k AS medium_key, k AS thumbnail_key FROM unnest($1::text[]) AS k
+         ) ${cleanupTaskFrom('i', '$2', '$3', `now() + make_interval(secs => $4::float8 / 1000)`)}`,
+        [keysOf(image), intentTaskId, OBJECT_CLEANUP_TASK.maxAttempts, UPLOAD_INTENT_DELAY_MS],
+        'image_upload_intent',
+      );
+      try {
+        return await db.transaction((tx) => insertLocked(tx, image, now, putObjects, intentTaskId));
+      } catch (err) {
+        // The same picture reached this profile through a concurrent upload that committed first.
+        if (sqlState(err) === '23505') {
+          const existing = await findByContent(db, image.profile_id, image.original_key);
+          if (existing) return { created: false, image: existing };
         }
-        const row = rows[0];
-        if (!row) throw new Error('image insert returned no row');
-        const { image_created_at, ...profile } = row;
-        return {
-          created: true,
-          image: { ...image, created_at: image_created_at.toISOString() },
-          profile: toProfile(profile),
-        };
-      });
+        throw err;
+      }
     },
 
     async listByProfile(profileId: string): Promise<ImageRecord[]> {

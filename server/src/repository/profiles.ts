@@ -55,7 +55,7 @@ export const eventFrom = (routingKey: string, time: string) =>
 /** Escapes LIKE wildcards so that `q` matches literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) {
+export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 'transaction'>) {
   async function versionOf(id: string, q: Queryable = db): Promise<number | undefined> {
     const rows = await q.query<{ version: number }>(
       'SELECT version FROM profiles WHERE id = $1',
@@ -144,27 +144,40 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader'>) 
 
     /**
      * Deletes the profile with its images, and in the same statement schedules the deletion of the
-     * images' objects (a retried task), so no object outlives its rows unnoticed.
+     * images' objects (a retried task), so no object outlives its rows unnoticed. The row is locked
+     * first: an upload that committed meanwhile is then seen by the delete (a statement of its own,
+     * with a fresh snapshot), and one that has not started cannot (it needs the row too).
      */
     async delete(
       id: string,
       expected: number | undefined,
       cleanupTaskId: string,
     ): Promise<WriteOutcome<Profile>> {
-      const rows = await db.query<ProfileRow>(
-        `WITH p AS (
-           DELETE FROM profiles WHERE id = $1 AND ($2::integer IS NULL OR version = $2::integer) RETURNING ${PROFILE_COLUMNS}
-         ), e AS (${eventFrom('profile.deleted', 'now()')}),
-         i AS (
-           DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
-           RETURNING original_key, medium_key, thumbnail_key
-         ), t AS (${cleanupTaskFrom('i', '$3', '$4')})
-         SELECT p.* FROM p ${notifyIfInserted('t')}`,
-        [id, expected ?? null, cleanupTaskId, OBJECT_CLEANUP_TASK.maxAttempts],
-        'profile_delete',
-      );
-      if (rows[0]) return { ok: true, value: toProfile(rows[0]) };
-      return { ok: false, reason: await whyMissed(id) };
+      return db.transaction(async (tx) => {
+        const locked = await tx.query<{ version: number }>(
+          'SELECT version FROM profiles WHERE id = $1 FOR UPDATE',
+          [id],
+          'profile_lock',
+        );
+        const current = locked[0]?.version;
+        if (current === undefined) return { ok: false, reason: 'not_found' };
+        if (expected !== undefined && current !== expected) return { ok: false, reason: 'version_mismatch' };
+        const rows = await tx.query<ProfileRow>(
+          `WITH p AS (
+             DELETE FROM profiles WHERE id = $1 RETURNING ${PROFILE_COLUMNS}
+           ), e AS (${eventFrom('profile.deleted', 'now()')}),
+           i AS (
+             DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
+             RETURNING original_key, medium_key, thumbnail_key
+           ), t AS (${cleanupTaskFrom('i', '$2', '$3')})
+           SELECT p.* FROM p ${notifyIfInserted('t')}`,
+          [id, cleanupTaskId, OBJECT_CLEANUP_TASK.maxAttempts],
+          'profile_delete',
+        );
+        const row = rows[0];
+        if (!row) throw new Error('profile delete returned no row for a locked profile');
+        return { ok: true, value: toProfile(row) };
+      });
     },
   };
 }

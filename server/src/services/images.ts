@@ -78,7 +78,8 @@ export function createImageService(deps: Deps) {
 
   /**
    * After an upload failed with objects possibly written: delete them now, or leave it to a retried
-   * task when that fails too (storage or database down).
+   * task when that fails too (storage or database down). Should even that fail, the upload's
+   * write-ahead task deletes them later.
    */
   async function discard(keys: string[]) {
     try {
@@ -125,6 +126,7 @@ export function createImageService(deps: Deps) {
             throw storageUnavailable();
           }
         },
+        newId(),
       );
     } catch (err) {
       if (writing) await discard(variants.map((o) => o.key));

@@ -26,6 +26,9 @@ export function createS3Storage(config: S3Config): ObjectStorage {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
+    // Uploads write while holding a database transaction, and the object deleter holds a lock:
+    // a stalled store must fail them in bounded time, never hang them.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
   });
   const Bucket = config.bucket;
 

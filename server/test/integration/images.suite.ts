@@ -5,7 +5,10 @@ import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import { composeWorker } from '../../src/compose.js';
 import type { Database, QueryObserver } from '../../src/db/database.js';
+import { newId } from '../../src/lib/ids.js';
+import { createImageProcessor } from '../../src/media/processor.js';
 import { createMemoryTransport } from '../../src/queue/memory-transport.js';
+import { createImageRepository } from '../../src/repository/images.js';
 import type { Profile } from '../../src/repository/profiles.js';
 import type { ImageView } from '../../src/services/images.js';
 import type { ObjectStorage } from '../../src/storage/storage.js';
@@ -506,6 +509,94 @@ export function imageSuite(
           404,
         );
         await eventually(() => noneExist(images.flatMap(keysOf)), 'the profile’s objects are gone');
+      });
+
+      it('uploads racing the deletion of their profile leave no object behind', async () => {
+        faults.attempted = [];
+        const outcomes: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const profile = await createProfile('race');
+          const data = await makeImage.jpeg(120, 90, 200 + i);
+          // Half the time the delete starts first.
+          const [up, del] = await Promise.all(
+            i % 2
+              ? [
+                  upload(profile.id, imageForm(data)),
+                  t.app.inject({ method: 'DELETE', url: `${PROFILES}/${profile.id}` }),
+                ]
+              : [
+                  sleep(1).then(() => upload(profile.id, imageForm(data))),
+                  t.app.inject({ method: 'DELETE', url: `${PROFILES}/${profile.id}` }),
+                ],
+          );
+          assert.ok([201, 404].includes(up.statusCode), up.body);
+          assert.equal(del.statusCode, 204, del.body);
+          outcomes.push(up.statusCode);
+        }
+        await eventually(() => noneExist(faults.attempted), 'every object written by a raced upload is gone');
+      });
+
+      it('the same picture uploaded twice at once to one profile: one image, both answers name it', async () => {
+        const profile = await createProfile();
+        const data = await makeImage.png(90, 90, 77);
+        const [a, b] = await Promise.all([
+          upload(profile.id, imageForm(data)),
+          upload(profile.id, imageForm(data)),
+        ]);
+        assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 201], `${a.body} ${b.body}`);
+        assert.equal((a.json() as ImageView).id, (b.json() as ImageView).id);
+        const p = await profileOf(profile.id);
+        assert.deepEqual([p.version, p.image_urls.length], [2, 1]);
+      });
+
+      it('a process that dies between writing objects and committing leaves them to its write-ahead task', async () => {
+        const profile = await createProfile();
+        const processed = await createImageProcessor({ maxPixels: 40_000_000, concurrency: 1 }).process(
+          await makeImage.jpeg(100, 80, 88),
+        );
+        const objects = Object.values(processed.objects);
+        const intent = newId();
+        const repo = createImageRepository(t.container.db);
+        const died = repo.insert(
+          {
+            id: newId(),
+            profile_id: profile.id,
+            url: `/media/${processed.objects.original.key}`,
+            content_type: processed.contentType,
+            width: processed.width,
+            height: processed.height,
+            bytes: processed.bytes,
+            original_key: processed.objects.original.key,
+            medium_key: processed.objects.medium.key,
+            thumbnail_key: processed.objects.thumbnail.key,
+          },
+          new Date(),
+          async () => {
+            for (const o of objects) await storage().put(o.key, o.body, o.contentType);
+            throw new Error('the process died here');
+          },
+          intent,
+        );
+        await assert.rejects(died, /died here/);
+        assert.ok(await allExist(objects.map((o) => o.key)), 'written, and nobody cleaned up');
+        const task = (await t.app.inject({ method: 'GET', url: `/api/v1/tasks/${intent}` })).json() as {
+          type: string;
+          status: string;
+          run_at: string;
+        };
+        assert.equal(task.type, 'media.delete');
+        assert.equal(task.status, 'scheduled');
+        assert.ok(
+          Date.parse(task.run_at) > Date.now() + 60_000,
+          'it waits for the upload to have had its chance',
+        );
+        // Time passes.
+        await t.container.db.query(`UPDATE tasks SET run_at = now() WHERE id = $1`, [intent]);
+        await eventually(
+          () => noneExist(objects.map((o) => o.key)),
+          'the write-ahead task deleted the objects',
+        );
+        assert.deepEqual(await imagesOf(profile.id), []);
       });
 
       it('an upload that fails midway leaves no object and no row', async () => {

@@ -12,6 +12,7 @@ const TITLES: Record<ErrorCode, string> = {
   email_taken: 'Email already taken',
   conflict: 'Conflict',
   precondition_failed: 'Precondition failed',
+  request_timeout: 'Request timeout',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   range_not_satisfiable: 'Range not satisfiable',
@@ -88,6 +89,10 @@ function fromDatabase(err: unknown): AppError | undefined {
   }
   if (err instanceof Error && UNREACHABLE.test(err.message)) {
     return new AppError('unavailable', 'The database is unavailable; retry shortly');
+  }
+  // A statement that timed out or a lock not granted (e.g. behind a slow object deletion): transient.
+  if (state === '57014' || state === '55P03') {
+    return new AppError('unavailable', 'The database is busy; retry shortly');
   }
   if (state?.startsWith('22'))
     return new AppError('validation_failed', 'A value is not acceptable to the database');

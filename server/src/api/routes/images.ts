@@ -19,6 +19,8 @@ const mib = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MiB
 // bytes with a reset, which can destroy our 413 unread in its receive buffer; so the rest of the body
 // is read and thrown away for a moment (a "lingering close", as nginx does), then the socket closes.
 const LINGER_MS = 2_000;
+/** Longest pause between two pieces of an upload before it is given up. */
+const UPLOAD_IDLE_MS = 30_000;
 const LINGER_BYTES = 16 * 1_048_576;
 
 function lingerThenClose(reply: FastifyReply) {
@@ -63,29 +65,41 @@ const uploadGate = (maxBytes: number) => async (request: FastifyRequest, reply: 
 };
 
 /**
- * Collects a file stream, failing the moment it passes the size limit. (The stream itself would only
- * end with its part, after the whole oversized body had been read and thrown away.)
+ * Collects a file stream, failing the moment it passes the size limit (the stream itself would only
+ * end with its part, after the whole oversized body had been read and thrown away), or when nothing
+ * arrives for UPLOAD_IDLE_MS (a stalled client must not hold its buffered bytes for ever).
  */
-function readCapped(file: Readable, tooBig: () => Error): Promise<Buffer> {
+function readCapped(file: Readable, tooBig: () => Error, stalled: () => Error): Promise<Buffer> {
+  const endedEarly = () => new AppError('bad_request', 'The multipart body ended inside the image part');
   return new Promise((resolve, reject) => {
     // The part may have failed before we got to it (the body ended inside it).
     if (file.errored || file.destroyed) {
-      reject(file.errored ?? new AppError('bad_request', 'The multipart body ended inside the image part'));
+      reject(file.errored ?? endedEarly());
       return;
     }
     const chunks: Buffer[] = [];
-    file.on('data', (chunk: Buffer) => chunks.push(chunk));
-    file.once('limit', () => {
+    let idle: NodeJS.Timeout | undefined;
+    const settle = (err?: Error) => {
+      clearTimeout(idle);
+      if (!err) return resolve(Buffer.concat(chunks));
       chunks.length = 0;
       file.destroy();
-      reject(tooBig());
+      reject(err);
+    };
+    const watch = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => settle(stalled()), UPLOAD_IDLE_MS);
+    };
+    watch();
+    file.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      watch();
     });
-    file.once('error', reject);
-    file.once('end', () => resolve(Buffer.concat(chunks)));
-    // Destroyed without an error (the request ended mid-part): settle rather than wait forever.
-    file.once('close', () =>
-      reject(new AppError('bad_request', 'The multipart body ended inside the image part')),
-    );
+    file.once('limit', () => settle(tooBig()));
+    file.once('error', (err) => settle(err));
+    file.once('end', () => settle());
+    // Destroyed without an error (the request ended mid-part): settle rather than wait for ever.
+    file.once('close', () => settle(endedEarly()));
   });
 }
 
@@ -112,7 +126,17 @@ async function readImagePart(
         part.file.resume();
         throw exactlyOneImage(`Send the file in a part named "image", not "${part.fieldname}"`);
       }
-      image = await readCapped(part.file, () => tooLarge(reply, maxBytes));
+      image = await readCapped(
+        part.file,
+        () => tooLarge(reply, maxBytes),
+        () => {
+          reply.header('connection', 'close');
+          return new AppError(
+            'request_timeout',
+            `No part of the image arrived for ${UPLOAD_IDLE_MS / 1000} s`,
+          );
+        },
+      );
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
