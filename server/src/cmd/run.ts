@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildApp } from '../app.js';
+import { buildApp, buildWorkerApp } from '../app.js';
 import { compose, composeWorker } from '../compose.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { createMemoryTransport } from '../queue/memory-transport.js';
@@ -44,6 +44,7 @@ export async function runServer(
   let container: Awaited<ReturnType<typeof compose>>;
   let app: Awaited<ReturnType<typeof buildApp>>;
   let worker: Worker | undefined;
+  let workerApp: Awaited<ReturnType<typeof buildWorkerApp>> | undefined;
   try {
     container = await compose({ config, logger });
     app = await buildApp(container);
@@ -52,6 +53,9 @@ export async function runServer(
       logger.info('embedded: running the worker in-process on an in-process transport over the tasks table');
       worker = composeWorker(container, createMemoryTransport());
       await worker.start();
+      // The worker's own health and metrics, on its port as a separate worker would serve them.
+      workerApp = await buildWorkerApp(container, { connected: () => true });
+      await workerApp.listen({ host: config.host, port: config.workerPort });
     }
     flushLogger(logger);
   } catch (err) {
@@ -65,9 +69,10 @@ export async function runServer(
     graceMs: config.shutdownGraceMs,
     async stop() {
       app.lifecycle.draining = true;
+      if (workerApp) workerApp.lifecycle.draining = true;
       if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
       // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
-      await Promise.all([worker?.stop(), app.close()]);
+      await Promise.all([worker?.stop(), app.close(), workerApp?.close()]);
       await container.close();
     },
   });

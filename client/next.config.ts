@@ -1,0 +1,21 @@
+import type { NextConfig } from 'next';
+
+// The API is reached through same-origin rewrites, so the browser never needs CORS. The rewrites are
+// fixed when the client is built (`next build` writes them into its routes manifest): set API_URL
+// for the build, as `npm start` does.
+const apiUrl = (process.env.API_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  async rewrites() {
+    return [
+      { source: '/api/:path*', destination: `${apiUrl}/api/:path*` },
+      { source: '/media/:path*', destination: `${apiUrl}/media/:path*` },
+      { source: '/health/ready', destination: `${apiUrl}/health/ready` },
+      { source: '/metrics', destination: `${apiUrl}/metrics` },
+    ];
+  },
+};
+
+export default nextConfig;

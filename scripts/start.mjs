@@ -1,0 +1,103 @@
+// `npm start`: builds the server and the web client once, then runs the API (with the worker
+// in-process, on embedded defaults) and the client side by side, prints where they are, and on
+// Ctrl-C (or SIGTERM) stops both gracefully. Exits non-zero if either fails to start or dies.
+import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'client', 'package.json'));
+const env = { ...process.env };
+const serverPort = env.SERVER_PORT ?? '8080';
+const workerPort = env.WORKER_PORT ?? '8081';
+const clientPort = env.CLIENT_PORT ?? '3000';
+// The client reaches the API through same-origin rewrites to API_URL, fixed when it is built.
+env.API_URL ??= `http://localhost:${serverPort}`;
+env.NEXT_TELEMETRY_DISABLED = '1';
+
+const say = (msg) => console.log(`[start] ${msg}`);
+
+say('building the server and the web client…');
+execFileSync('npm', ['run', 'build', '-w', 'server'], { cwd: root, env, stdio: 'inherit' });
+execFileSync('npm', ['run', 'build', '-w', 'client'], { cwd: root, env, stdio: 'inherit' });
+
+const children = [];
+function run(name, args, cwd, extraEnv) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...env, ...extraEnv }, stdio: 'inherit' });
+  child.name = name;
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping the rest`);
+      void stop(1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  const exited = children.map((c) =>
+    c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)),
+  );
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    for (const c of children) c.kill('SIGKILL');
+  }, 15_000);
+  await Promise.all(exited);
+  clearTimeout(timer);
+  say('stopped');
+  process.exit(code);
+}
+// Ctrl-C reaches the children too (same process group); they shut down gracefully on it.
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+run('API + worker', ['server/dist/cmd/dev.js'], root, {
+  SERVER_PORT: serverPort,
+  WORKER_PORT: workerPort,
+});
+run(
+  'web client',
+  [require.resolve('next/dist/bin/next'), 'start', '--port', clientPort],
+  join(root, 'client'),
+);
+
+async function waitFor(url, what) {
+  for (let i = 0; i < 240 && !stopping; i++) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(250);
+  }
+  if (!stopping) {
+    say(`${what} did not come up at ${url}`);
+    await stop(1);
+  }
+}
+
+await Promise.all([
+  waitFor(`http://localhost:${serverPort}/health/ready`, 'the API'),
+  waitFor(`http://localhost:${workerPort}/health`, 'the worker'),
+  waitFor(`http://localhost:${clientPort}/profiles`, 'the web client'),
+]);
+if (!stopping) {
+  console.log(`
+  Profile Service is running (embedded: PGlite, in-process cache and queue, data under ${env.DATA_DIR ?? './data'})
+
+    Web client   http://localhost:${clientPort}
+    API          http://localhost:${serverPort}/api/v1/profiles   (docs: http://localhost:${serverPort}/docs)
+    Worker       http://localhost:${workerPort}/health/ready      (metrics: http://localhost:${workerPort}/metrics)
+
+  Press Ctrl-C to stop.
+`);
+}
