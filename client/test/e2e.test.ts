@@ -22,6 +22,8 @@ const ROOT = join(CLIENT, '..');
 const ARTIFACTS = join(ROOT, 'artifacts', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIRST_LOAD_BUDGET = 200 * 1024;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
 
 const skip = existsSync(CHROMIUM)
   ? false
@@ -82,12 +84,25 @@ describe('web client in Chromium', { skip }, () => {
   const procs: ReturnType<typeof start>[] = [];
   const run = Date.now().toString(36);
   let shot = 0;
+  /** Every page screenshotted is also checked by axe-core: no serious or critical WCAG violation. */
   const screenshot = async (name: string) => {
     shot += 1;
     await page.screenshot({
       path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
       fullPage: true,
     });
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: AxeViolation[] }> } })
+        .axe;
+      const result = await axe.run({
+        runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    });
+    assert.deepEqual(violations, [], `accessibility of ${name}`);
   };
 
   before(async () => {

@@ -190,7 +190,8 @@ export function TaskBoard() {
             <p>No tasks submitted from this browser yet.</p>
           </Empty>
         ) : (
-          <div className="table-scroll">
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to be scrolled
+          <section className="table-scroll" tabIndex={0} aria-label="Your tasks (scrolls sideways)">
             <table className="tasks">
               <thead>
                 <tr>
@@ -212,7 +213,7 @@ export function TaskBoard() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
       </section>
     </>
