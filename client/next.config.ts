@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
 
 // The API is reached through same-origin rewrites, so the browser never needs CORS. The rewrites are
@@ -7,6 +9,11 @@ const apiUrl = (process.env.API_URL ?? 'http://localhost:8080').replace(/\/+$/, 
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // The container image runs the standalone server (client/Dockerfile sets NEXT_OUTPUT); `next start`
+  // serves the usual build.
+  ...(process.env.NEXT_OUTPUT === 'standalone'
+    ? { output: 'standalone' as const, outputFileTracingRoot: join(dirname(fileURLToPath(import.meta.url)), '..') }
+    : {}),
   poweredByHeader: false,
   async rewrites() {
     return [
