@@ -72,7 +72,7 @@ ci: ## What CI runs (starts services if they are down)
 	bash .ci/run
 
 local-cluster: ## nginx over 3 API instances and 2 workers, a PostgreSQL replica, Prometheus (this machine)
-	bash scripts/local-cluster.sh
+	node --import tsx scripts/local-cluster.ts
 
 # --- images and Kubernetes (Kind) ------------------------------------------------------------------
 

@@ -161,6 +161,11 @@ export async function openDatabase(config: Config, logger: Logger, observe: Quer
     return createPostgresDatabase({
       uri: config.dbUri,
       readUri: config.dbReadUri,
+      readMaxLagMs: config.dbReadMaxLagMs,
+      onReplicaChange: (usable, why) =>
+        usable
+          ? logger.info('read replica in use again')
+          : logger.warn({ why }, 'read replica unusable; reading from the primary'),
       poolMax: config.dbPoolMax,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       onError: (err, pool) => logger.warn({ err, pool }, 'idle database connection failed'),

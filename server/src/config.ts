@@ -10,6 +10,8 @@ export type Config = Readonly<{
   /** Primary database; undefined means embedded PGlite under dataDir (dev entry point only). */
   dbUri: string | undefined;
   dbReadUri: string | undefined;
+  /** Replica lag beyond which reads go to the primary (as they do while the replica is unreachable). */
+  dbReadMaxLagMs: number;
   dbName: string;
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerPort: int(env, 'WORKER_PORT', 8081, 0, 65535),
     dbUri,
     dbReadUri: postgresUrl(env, 'DB_READ_URI', dbName),
+    dbReadMaxLagMs: duration(env, 'DB_READ_MAX_LAG', '5s', 3_600_000),
     dbName,
     dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1, 1000),
     dbStatementTimeoutMs: duration(env, 'DB_STATEMENT_TIMEOUT', '5s'),

@@ -10,7 +10,84 @@ export type PostgresOptions = {
   applicationName?: string;
   onError: (err: Error, pool: string) => void;
   observe?: QueryObserver | undefined;
+  /** Replica lag beyond which reads go to the primary; default 5 s. */
+  readMaxLagMs?: number;
+  /** How often the replica's reachability and lag are checked; default 1 s. */
+  replicaCheckMs?: number;
+  /** Told when reads move off the replica (why) and back. */
+  onReplicaChange?: (usable: boolean, why?: string) => void;
 };
+
+/** Errors meaning the server cannot be reached or is going away (not a bad query). */
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|timeout exceeded when trying to connect/;
+const unreachable = (err: unknown) => {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  return (
+    UNREACHABLE.test(code) ||
+    UNREACHABLE.test(String(e.message)) ||
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P03'
+  );
+};
+
+// Seconds the replica is behind: 0 when it has replayed all it received, else the age of the last
+// transaction it replayed. NULL on a primary (a misconfigured DB_READ_URI): treated as no lag.
+const LAG_SQL = `SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+  ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8 AS lag`;
+
+/**
+ * Reads that need no freshness go to the replica while it is reachable and no more than
+ * `maxLagMs` behind; otherwise to the primary. A background check re-admits it.
+ */
+function replicaReader(
+  replica: pg.Pool,
+  primary: Queryable,
+  opts: PostgresOptions,
+): { reader: Queryable; stop(): void; usable(): boolean } {
+  const maxLagMs = opts.readMaxLagMs ?? 5_000;
+  const onReplica = queryOn(replica, opts.observe);
+  let usable = true;
+  const set = (next: boolean, why?: string) => {
+    if (next !== usable) opts.onReplicaChange?.(next, why);
+    usable = next;
+  };
+  let checking = false;
+  const check = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      const rows = await withTimeout(replica.query<{ lag: number }>(LAG_SQL), 1_000, 'replica lag check');
+      const lagMs = (rows.rows[0]?.lag ?? 0) * 1000;
+      set(lagMs <= maxLagMs, `replica is ${Math.round(lagMs)} ms behind (DB_READ_MAX_LAG ${maxLagMs} ms)`);
+    } catch (err) {
+      set(false, `replica unreachable: ${(err as Error).message}`);
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => void check(), opts.replicaCheckMs ?? 1_000);
+  timer.unref();
+  void check();
+  return {
+    usable: () => usable,
+    stop: () => clearInterval(timer),
+    reader: {
+      async query(text, values, name) {
+        if (!usable) return primary.query(text, values, name);
+        try {
+          return await onReplica(text, values, name);
+        } catch (err) {
+          if (!unreachable(err)) throw err;
+          set(false, `replica unreachable: ${(err as Error).message}`);
+          return primary.query(text, values, name);
+        }
+      },
+    },
+  };
+}
 
 type Client = Pick<pg.PoolClient, 'query'>;
 
@@ -49,7 +126,8 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
   const replica =
     opts.readUri && opts.readUri !== opts.uri ? makePool(opts.readUri, 'replica', opts) : undefined;
   const query = queryOn(primary, opts.observe);
-  const reader: Queryable = replica ? { query: queryOn(replica, opts.observe) } : { query };
+  const routed = replica ? replicaReader(replica, { query }, opts) : undefined;
+  const reader: Queryable = routed ? routed.reader : { query };
 
   async function session<T>(fn: (s: Queryable) => Promise<T>): Promise<T> {
     const client = await primary.connect();
@@ -110,6 +188,7 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
     stats: () =>
       replica ? [stats(primary, 'primary'), stats(replica, 'replica')] : [stats(primary, 'primary')],
     close: async () => {
+      routed?.stop();
       await Promise.all([primary.end(), replica?.end()]);
     },
   };

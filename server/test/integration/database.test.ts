@@ -178,6 +178,34 @@ describe('real PostgreSQL', { skip: pgSkip }, () => {
     }
   });
 
+  it('reads fall back to the primary while DB_READ_URI cannot be reached', async () => {
+    const primary = await createTestDatabase('fallback');
+    let t: Awaited<ReturnType<typeof startTestApp>> | undefined;
+    try {
+      t = await startTestApp({
+        env: { DB_URI: primary.uri, DB_READ_URI: 'postgres://root@127.0.0.1:1/replica_down' },
+      });
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/profiles',
+        payload: { name: 'Primary Only', email: 'primary.only@example.com' },
+      });
+      assert.equal(created.statusCode, 201);
+      const { app } = t;
+      for (let i = 0; i < 3; i++) {
+        const list = await app.inject({ method: 'GET', url: '/api/v1/profiles' });
+        assert.equal(list.statusCode, 200, list.body);
+        assert.deepEqual(
+          (list.json() as { email: string }[]).map((p) => p.email),
+          ['primary.only@example.com'],
+        );
+      }
+    } finally {
+      await t?.close();
+      await primary.drop();
+    }
+  });
+
   it('readiness turns 503 with the database down in its body, while liveness stays 200', async () => {
     const t = await startTestApp({
       env: { DB_URI: 'postgres://root@127.0.0.1:1/nothing', DB_MIGRATE_ON_START: 'false' },

@@ -1,0 +1,265 @@
+// The local scale-out cluster under test: nginx over three API instances and two workers, on a
+// PostgreSQL primary with a streaming replica, Redis and RabbitMQ, Prometheus scraping each one.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { imageForm, makeImage } from '../helpers/images.js';
+import { type LocalCluster, startLocalCluster } from '../helpers/local-cluster.js';
+import {
+  dropPrefix,
+  dropQueueNamespace,
+  QUEUE_URI,
+  REDIS_ADDRESS,
+  rabbitUnavailable,
+  redisUnavailable,
+  uniquePrefix,
+} from '../helpers/services.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+type Profile = { id: string; email: string; version: number };
+
+/** GETs from `concurrency` loops until `stop` resolves; every answer that is not 200 is a failure. */
+async function load(urls: () => string, concurrency: number, stop: Promise<unknown>) {
+  let done = false;
+  void stop.then(() => {
+    done = true;
+  });
+  let ok = 0;
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!done) {
+        const url = urls();
+        try {
+          const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+          await res.arrayBuffer();
+          if (res.status === 200) ok++;
+          else failures.push(`${res.status} ${url}`);
+        } catch (err) {
+          failures.push(`${(err as Error).message} ${url}`);
+        }
+      }
+    }),
+  );
+  return { ok, failures };
+}
+
+const skip = (await redisUnavailable()) ?? (await rabbitUnavailable());
+describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () => {
+  let cluster: LocalCluster;
+  const prefix = uniquePrefix('cluster');
+  const namespace = `cluster-test-${process.pid}-${Date.now()}`;
+  const ids: string[] = [];
+
+  before(async () => {
+    const p = () => freePort();
+    cluster = await startLocalCluster({
+      dir: mkdtempSync(join(tmpdir(), 'local-cluster-test-')),
+      ports: {
+        edge: await p(),
+        servers: [await p(), await p(), await p()],
+        workers: [await p(), await p()],
+        primary: await p(),
+        replica: await p(),
+        prometheus: await p(),
+      },
+      entry: (name) => ['--import', 'tsx', `src/cmd/${name}.ts`],
+      env: {
+        REDIS_ADDRESS,
+        CACHE_KEY_PREFIX: prefix,
+        CACHE_TIMEOUT: '2s',
+        CACHE_MAX_ENTRIES: '1000',
+        QUEUE_URI,
+        QUEUE_NAMESPACE: namespace,
+        DB_READ_MAX_LAG: '1s',
+      },
+      requirePrometheus: true,
+    });
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${cluster.edge}/api/v1/profiles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Cluster ${i}`, email: `cluster.${i}.${namespace}@example.com` }),
+      });
+      assert.equal(res.status, 201);
+      ids.push(((await res.json()) as Profile).id);
+    }
+  });
+
+  after(async () => {
+    await cluster?.stop();
+    cluster?.remove();
+    await dropPrefix(prefix);
+    await dropQueueNamespace(namespace);
+  });
+
+  const pick = () => ids[Math.floor(Math.random() * ids.length)] as string;
+  const json = async <T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
+    const res = await fetch(url, init);
+    return { status: res.status, body: (res.status === 204 ? null : await res.json()) as T };
+  };
+
+  it('spreads requests over the three instances', async () => {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 30; i++) {
+      const res = await fetch(`${cluster.edge}/api/v1/profiles/${pick()}`);
+      await res.arrayBuffer();
+      assert.equal(res.status, 200);
+      const upstream = res.headers.get('x-upstream') ?? '?';
+      seen.set(upstream, (seen.get(upstream) ?? 0) + 1);
+    }
+    assert.deepEqual(
+      [...seen.keys()].sort(),
+      cluster.servers.map((s) => `127.0.0.1:${s.port}`).sort(),
+      JSON.stringify([...seen]),
+    );
+  });
+
+  it('a write through one instance is read fresh through the others', async () => {
+    const [a, b, c] = cluster.servers as [
+      LocalCluster['servers'][number],
+      LocalCluster['servers'][number],
+      LocalCluster['servers'][number],
+    ];
+    const created = await json<Profile>(`${a.url}/api/v1/profiles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Fresh', email: `fresh.${namespace}@example.com` }),
+    });
+    const id = created.body.id;
+    for (const s of [b, c])
+      assert.equal((await json<Profile>(`${s.url}/api/v1/profiles/${id}`)).body.version, 1);
+    const patched = await json<Profile>(`${b.url}/api/v1/profiles/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ bio: 'changed on b' }),
+    });
+    assert.equal(patched.body.version, 2);
+    for (const s of [a, c])
+      assert.equal((await json<Profile>(`${s.url}/api/v1/profiles/${id}`)).body.version, 2, s.name);
+    assert.equal((await json(`${c.url}/api/v1/profiles/${id}`, { method: 'DELETE' })).status, 204);
+    for (const s of [a, b]) assert.equal((await json(`${s.url}/api/v1/profiles/${id}`)).status, 404, s.name);
+  });
+
+  it('nginx caches /media as a CDN edge would', async () => {
+    const form = imageForm(await makeImage.png(200, 150, 5));
+    const up = await fetch(`${cluster.edge}/api/v1/profiles/${ids[0]}/images`, {
+      method: 'POST',
+      headers: { 'content-type': form.contentType },
+      body: form.body,
+    });
+    assert.equal(up.status, 201, await up.clone().text());
+    const image = (await up.json()) as { variants: { thumbnail: string } };
+    assert.ok(image.variants.thumbnail.startsWith(`${cluster.edge}/media/`), image.variants.thumbnail);
+    const statuses: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(image.variants.thumbnail);
+      await res.arrayBuffer();
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      statuses.push(res.headers.get('x-cache-status') ?? '');
+    }
+    assert.deepEqual(statuses, ['MISS', 'HIT']);
+  });
+
+  it('Prometheus scrapes every instance', async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await json<{ data: { activeTargets: { labels: { job: string }; health: string }[] } }>(
+        `${cluster.prometheusUrl}/api/v1/targets`,
+      );
+      const up = res.body.data.activeTargets.filter((t) => t.health === 'up');
+      const count = (job: string) => up.filter((t) => t.labels.job === job).length;
+      if (count('profile-server') === 3 && count('profile-worker') === 2) return;
+      assert.ok(
+        Date.now() < deadline,
+        `targets up: ${JSON.stringify(res.body.data.activeTargets.map((t) => [t.labels, t.health]))}`,
+      );
+      await sleep(500);
+    }
+  });
+
+  it('SIGKILL of one instance under load: no GET fails (nginx retries another)', async () => {
+    const victim = cluster.servers[1] as LocalCluster['servers'][number];
+    const kill = sleep(1_000).then(() => victim.stop('SIGKILL'));
+    const result = await load(
+      () =>
+        Math.random() < 0.8
+          ? `${cluster.edge}/api/v1/profiles/${pick()}`
+          : `${cluster.edge}/api/v1/profiles?limit=5`,
+      16,
+      kill.then(() => sleep(2_000)),
+    );
+    process.stdout.write(`# ${result.ok} GETs answered 200, ${result.failures.length} failed\n`);
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.ok > 100, `${result.ok} requests answered`);
+    await victim.start();
+  });
+
+  it('a rolling SIGTERM restart of all three under load: zero failed requests', async () => {
+    const rolling = (async () => {
+      await sleep(500);
+      for (const s of cluster.servers) {
+        await s.stop('SIGTERM');
+        await s.start();
+      }
+      await sleep(500);
+    })();
+    const result = await load(() => `${cluster.edge}/api/v1/profiles/${pick()}`, 16, rolling);
+    await rolling;
+    process.stdout.write(`# ${result.ok} GETs answered 200, ${result.failures.length} failed\n`);
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.ok > 100, `${result.ok} requests answered`);
+  });
+
+  it('lists stay correct while the replica lags (reads move to the primary) and while it is down', async () => {
+    const create = async (tag: string) => {
+      const res = await json<Profile>(`${cluster.edge}/api/v1/profiles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Replica ${tag}`, email: `replica.${tag}.${namespace}@example.com` }),
+      });
+      assert.equal(res.status, 201);
+      return res.body;
+    };
+    const newestEverywhere = async (p: Profile) => {
+      for (const s of cluster.servers) {
+        const list = await json<Profile[]>(`${s.url}/api/v1/profiles?limit=1`);
+        assert.equal(list.status, 200, s.name);
+        assert.equal(list.body[0]?.id, p.id, `${s.name} lists the newest profile`);
+      }
+    };
+
+    await cluster.replica.pause();
+    try {
+      const lagging = await create('lagging');
+      // DB_READ_MAX_LAG is 1 s, checked every second: after that, lists come from the primary.
+      await sleep(2_500);
+      await newestEverywhere(lagging);
+    } finally {
+      await cluster.replica.resume();
+    }
+
+    await cluster.replica.stop();
+    try {
+      const down = await create('down');
+      await newestEverywhere(down);
+    } finally {
+      await cluster.replica.start();
+    }
+  });
+});
