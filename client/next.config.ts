@@ -12,7 +12,10 @@ const nextConfig: NextConfig = {
   // The container image runs the standalone server (client/Dockerfile sets NEXT_OUTPUT); `next start`
   // serves the usual build.
   ...(process.env.NEXT_OUTPUT === 'standalone'
-    ? { output: 'standalone' as const, outputFileTracingRoot: join(dirname(fileURLToPath(import.meta.url)), '..') }
+    ? {
+        output: 'standalone' as const,
+        outputFileTracingRoot: join(dirname(fileURLToPath(import.meta.url)), '..'),
+      }
     : {}),
   poweredByHeader: false,
   async rewrites() {

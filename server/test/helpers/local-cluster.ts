@@ -315,6 +315,9 @@ export async function startLocalCluster(opts: ClusterOptions) {
     .replace(/server 127\.0\.0\.1:18081 /, `server 127.0.0.1:${ports.servers[0]} `)
     .replace(/server 127\.0\.0\.1:18082 /, `server 127.0.0.1:${ports.servers[1]} `)
     .replace(/server 127\.0\.0\.1:18083 /, `server 127.0.0.1:${ports.servers[2]} `);
+  if (!ports.servers.every((p) => conf.includes(`server 127.0.0.1:${p} `))) {
+    throw new Error('deploy/nginx/local-cluster.conf: its upstreams are not where this script expects them');
+  }
   writeFileSync(join(nginxDir, 'nginx.conf'), conf);
   const nginxBin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
   if (!nginxBin) throw new Error('nginx is not installed (apt-get install nginx)');
@@ -338,8 +341,16 @@ export async function startLocalCluster(opts: ClusterOptions) {
     mkdirSync(promDir, { recursive: true });
     const targets = (list: number[]) => list.map((p) => `'127.0.0.1:${p}'`).join(', ');
     const promConf = readFileSync(join(ROOT, 'deploy/prometheus/local-cluster.yml'), 'utf8')
-      .replace(/targets: \['127\.0\.0\.1:18081'[^\]]*\]/, `targets: [${targets(ports.servers)}]`)
-      .replace(/targets: \['127\.0\.0\.1:18181'[^\]]*\]/, `targets: [${targets(ports.workers)}]`);
+      .replace(/targets: \[["']127\.0\.0\.1:18081["'][^\]]*\]/, `targets: [${targets(ports.servers)}]`)
+      .replace(/targets: \[["']127\.0\.0\.1:18181["'][^\]]*\]/, `targets: [${targets(ports.workers)}]`);
+    if (
+      !promConf.includes(`127.0.0.1:${ports.servers[0]}`) ||
+      !promConf.includes(`127.0.0.1:${ports.workers[0]}`)
+    ) {
+      throw new Error(
+        'deploy/prometheus/local-cluster.yml: its targets are not where this script expects them',
+      );
+    }
     writeFileSync(join(promDir, 'local-cluster.yml'), promConf);
     writeFileSync(join(promDir, 'alerts.yml'), readFileSync(join(ROOT, 'deploy/prometheus/alerts.yml')));
     log(`Prometheus on ${ports.prometheus}`);
