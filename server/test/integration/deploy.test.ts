@@ -268,6 +268,27 @@ describe('nginx configs (nginx -t)', { skip: nginx.skip }, () => {
   });
 });
 
+describe('docker-compose.yml', () => {
+  it('gives the app only variables the config reads, enough for the server and the worker to start', () => {
+    const compose = parseAllDocuments(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'))[0]?.toJS() as {
+      services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string> }>;
+    };
+    const known = configVariables();
+    const app = Object.entries(compose.services).filter(([, svc]) =>
+      svc.image?.startsWith('profile-service/server'),
+    );
+    assert.deepEqual(app.map(([name]) => name).sort(), ['migrate', 'server', 'worker']);
+    for (const [name, svc] of app) {
+      const env = svc.environment ?? {};
+      for (const key of Object.keys(env))
+        assert.ok(known.has(key), `${name} sets ${key}, which the config does not read`);
+      const config = loadConfig(env);
+      assert.ok(config.dbUri && config.queueUri && config.redis && config.s3?.credentials, name);
+    }
+    assert.equal(compose.services.client?.image, 'profile-service/client:dev');
+  });
+});
+
 describe('Dockerfiles', () => {
   for (const file of ['server/Dockerfile', 'client/Dockerfile']) {
     it(`${file}: multi-stage, non-root, production dependencies only, a HEALTHCHECK`, () => {
