@@ -3,11 +3,10 @@
 // Screenshots of every page go to artifacts/screenshots (git-ignored); the first-load JS of the
 // profiles page is measured from what the browser actually downloads.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
+import { freePort, type Started, startNode } from './helpers';
 
 const CLIENT = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = join(CLIENT, '..');
@@ -33,34 +33,7 @@ const skip = existsSync(CHROMIUM)
       })()
     : `${CHROMIUM} is missing (apt-get install chromium)`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function start(name: string, args: string[], cwd: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  return { name, child, output: () => out };
-}
-
-async function waitFor(url: string, proc: { name: string; child: ChildProcess; output(): string }) {
+async function waitFor(url: string, proc: Started) {
   for (let i = 0; i < 240; i++) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
     try {
@@ -81,7 +54,7 @@ describe('web client in Chromium', { skip }, () => {
   let dataDir: string;
   let api: string;
   let web: string;
-  const procs: ReturnType<typeof start>[] = [];
+  const procs: Started[] = [];
   const run = Date.now().toString(36);
   let shot = 0;
   /** Every page screenshotted is also checked by axe-core: no serious or critical WCAG violation. */
@@ -122,15 +95,18 @@ describe('web client in Chromium', { skip }, () => {
         stdio: 'ignore',
       },
     );
-    const server = start('API', ['--import', 'tsx', 'src/cmd/dev.ts'], join(ROOT, 'server'), {
-      SERVER_PORT: String(apiPort),
-      WORKER_PORT: String(workerPort),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      TASK_POLL_INTERVAL: '100ms',
+    const server = startNode('API', ['--import', 'tsx', 'src/cmd/dev.ts'], {
+      cwd: join(ROOT, 'server'),
+      env: {
+        SERVER_PORT: String(apiPort),
+        WORKER_PORT: String(workerPort),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        TASK_POLL_INTERVAL: '100ms',
+      },
     });
-    const client = start(
+    const client = startNode(
       'client',
       [
         createRequire(join(CLIENT, 'package.json')).resolve('next/dist/bin/next'),
@@ -140,8 +116,7 @@ describe('web client in Chromium', { skip }, () => {
         '--hostname',
         '127.0.0.1',
       ],
-      CLIENT,
-      { NEXT_TELEMETRY_DISABLED: '1' },
+      { cwd: CLIENT, env: { NEXT_TELEMETRY_DISABLED: '1' } },
     );
     procs.push(server, client);
     await Promise.all([waitFor(`${api}/health/ready`, server), waitFor(`${web}/profiles`, client)]);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const SERVER_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,4 +52,16 @@ export async function spawnServer(
   }
   s.proc.kill('SIGKILL');
   throw new Error(`server did not listen within ${timeoutMs} ms:\n${s.output()}`);
+}
+
+/** A TCP port that was free a moment ago, for a process the test starts. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }

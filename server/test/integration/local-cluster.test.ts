@@ -2,13 +2,13 @@
 // PostgreSQL primary with a streaming replica, Redis and RabbitMQ, Prometheus scraping each one.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { imageForm, makeImage } from '../helpers/images.js';
 import { type LocalCluster, startLocalCluster } from '../helpers/local-cluster.js';
+import { freePort } from '../helpers/process.js';
 import {
   dropPrefix,
   dropQueueNamespace,
@@ -18,17 +18,6 @@ import {
   redisUnavailable,
   uniquePrefix,
 } from '../helpers/services.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 type Profile = { id: string; email: string; version: number };
 
