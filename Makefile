@@ -90,7 +90,9 @@ build-image: require-docker ## Build one image: COMPONENT=server (default) or cl
 cluster-create: require-kind require-docker ## Create the Kind cluster (ports 30080, 30081, 3000) unless it exists
 	@kind get clusters 2>/dev/null | grep -qx '$(CLUSTER)' || kind create cluster --config $(KUSTOMIZE_DIR)/kind-config.yaml --name $(CLUSTER)
 
-deploy-all: require-cluster ## Apply every manifest (kubectl apply -k k8s/simple)
+deploy-all: require-cluster ## Apply every manifest (kubectl apply -k k8s/simple); the migration Job runs again
+	@# A Job's pod template is immutable: a finished migration Job is replaced, not patched.
+	$(KUBECTL) delete job migrate --ignore-not-found
 	kubectl apply -k $(KUSTOMIZE_DIR)
 
 wait-pods: require-cluster ## Wait for postgres, redis, rabbitmq, server, worker, client, in that order
@@ -109,6 +111,8 @@ start: require-kind require-kubectl require-docker ## Kind cluster, images built
 	$(MAKE) build
 	kind load docker-image $(SERVER_IMAGE) $(CLIENT_IMAGE) --name $(CLUSTER)
 	$(MAKE) deploy-all
+	@# Same tag, new image: pods already running would keep the old one without a restart.
+	$(KUBECTL) rollout restart deployment/server deployment/worker deployment/client
 	$(MAKE) wait-pods
 	@echo "API and client: $(API)   client direct: http://localhost:3000   Grafana: http://localhost:30081"
 
@@ -123,9 +127,13 @@ restart: require-cluster ## Restart the service's pods (server, worker, client),
 status: require-cluster ## Pods, services, autoscalers and disruption budgets
 	$(KUBECTL) get pods,svc,hpa,pdb,jobs -o wide
 
-logs: require-cluster ## Logs of one component: make logs COMPONENT=server|worker|client|nginx|postgres|redis|rabbitmq
-	$(KUBECTL) logs -l 'app.kubernetes.io/component=$(COMPONENT)' --all-containers --prefix --tail=200 -f --max-log-requests=10 2>/dev/null \
-	  || $(KUBECTL) logs -l 'app.kubernetes.io/name=$(COMPONENT)' --all-containers --prefix --tail=200 -f
+logs: require-cluster ## Logs of one component: make logs COMPONENT=server|worker|client|nginx|postgres|redis|rabbitmq|minio
+	@case "$(COMPONENT)" in \
+	  server|worker|client|migrate) selector='app.kubernetes.io/name=profile-service,app.kubernetes.io/component=$(COMPONENT)' ;; \
+	  *) selector='app.kubernetes.io/name=$(COMPONENT)' ;; \
+	esac; \
+	$(KUBECTL) get pods -l "$$selector" -o name | grep -q . || { echo "make: no pods for COMPONENT=$(COMPONENT)" >&2; exit 1; }; \
+	$(KUBECTL) logs -l "$$selector" --all-containers --prefix --tail=200 -f --max-log-requests=10
 
 logs-profile: require-cluster ## Logs of the API (server) pods
 	$(MAKE) logs COMPONENT=server
