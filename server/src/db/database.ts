@@ -39,6 +39,21 @@ export function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|timeout exceeded when trying to connect|database closed/;
+
+/**
+ * Whether an error means the database cannot be reached, refuses connections or is going away (a
+ * connection-class SQLSTATE, an admin shutdown, too many connections, a socket error), as opposed to a
+ * bad query. Both drivers' errors qualify.
+ */
+export function isUnreachable(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state?.startsWith('08') || state === '57P01' || state === '57P03' || state === '53300') return true;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return (typeof e?.code === 'string' && UNREACHABLE.test(e.code)) || UNREACHABLE.test(String(e?.message));
+}
+
 export function constraintOf(err: unknown): string | undefined {
   const c = (err as { constraint?: unknown } | null)?.constraint;
   return typeof c === 'string' ? c : undefined;

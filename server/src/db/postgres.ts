@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, PoolStats, Queryable, QueryObserver, Row } from './database.js';
-import { transactionOver, withTimeout } from './database.js';
+import { isUnreachable, transactionOver, withTimeout } from './database.js';
 
 export type PostgresOptions = {
   uri: string;
@@ -16,21 +16,6 @@ export type PostgresOptions = {
   replicaCheckMs?: number;
   /** Told when reads move off the replica (why) and back. */
   onReplicaChange?: (usable: boolean, why?: string) => void;
-};
-
-/** Errors meaning the server cannot be reached or is going away (not a bad query). */
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|timeout exceeded when trying to connect/;
-const unreachable = (err: unknown) => {
-  const e = err as { code?: unknown; message?: unknown };
-  const code = typeof e.code === 'string' ? e.code : '';
-  return (
-    UNREACHABLE.test(code) ||
-    UNREACHABLE.test(String(e.message)) ||
-    code.startsWith('08') ||
-    code === '57P01' ||
-    code === '57P03'
-  );
 };
 
 // Seconds the replica is behind: 0 when it has replayed all it received, else the age of the last
@@ -80,7 +65,7 @@ function replicaReader(
         try {
           return await onReplica(text, values, name);
         } catch (err) {
-          if (!unreachable(err)) throw err;
+          if (!isUnreachable(err)) throw err;
           set(false, `replica unreachable: ${(err as Error).message}`);
           return primary.query(text, values, name);
         }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sqlState } from '../../db/database.js';
+import { isUnreachable, sqlState } from '../../db/database.js';
 import { AppError, ERROR_CODES, type ErrorCode, type FieldError } from '../../errors.js';
 
 const TITLES: Record<ErrorCode, string> = {
@@ -69,27 +69,13 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|database closed/;
-
 /**
  * Defence in depth: a value the schema let through but PostgreSQL refuses is the client's error;
  * a database that cannot be reached is a 503 the client may retry, never a 500.
  */
 function fromDatabase(err: unknown): AppError | undefined {
   const state = sqlState(err);
-  const code = (err as { code?: unknown }).code;
-  if (
-    state?.startsWith('08') ||
-    state === '57P01' ||
-    state === '53300' ||
-    (typeof code === 'string' && UNREACHABLE.test(code))
-  ) {
-    return new AppError('unavailable', 'The database is unavailable; retry shortly');
-  }
-  if (err instanceof Error && UNREACHABLE.test(err.message)) {
-    return new AppError('unavailable', 'The database is unavailable; retry shortly');
-  }
+  if (isUnreachable(err)) return new AppError('unavailable', 'The database is unavailable; retry shortly');
   // A statement that timed out or a lock not granted (e.g. behind a slow object deletion): transient.
   if (state === '57014' || state === '55P03') {
     return new AppError('unavailable', 'The database is busy; retry shortly');
