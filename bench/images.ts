@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { photoJpeg } from '../server/test/helpers/images.js';
+import { imageForm, photoJpeg } from '../server/test/helpers/images.js';
 import { failures, type LoadResult, runLoad } from './lib/load.js';
 import { baseEnv, type Running, type Stoppable, spawnJob } from './lib/proc.js';
 import { fixed, formatTable } from './lib/table.js';
@@ -54,19 +54,10 @@ async function fixture(): Promise<{ file: string; bytes: Buffer; width: number; 
   return { file, bytes, width, height };
 }
 
-function multipart(data: Buffer): { body: Buffer; contentType: string } {
-  const boundary = '----profiles-bench-boundary';
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
-  return {
-    body: Buffer.concat([Buffer.from(head), data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
 export async function runImages(opts: ImagesOptions): Promise<ImagesResult> {
   const photo = await fixture();
   const concurrency = availableParallelism();
-  const form = multipart(photo.bytes);
+  const form = imageForm(photo.bytes);
   console.log(
     `images: ${photo.width}×${photo.height} JPEG (${fixed(photo.bytes.length / 1_048_576, 2)} MiB, orientation 6), ` +
       `${CONNECTIONS} uploads in flight vs raw sharp ${concurrency} at a time`,

@@ -1,7 +1,6 @@
 // Child processes under test: spawn with output to a log file, wait for readiness, stop with SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,18 +31,7 @@ export type SpawnOptions = {
   readyTimeoutMs?: number;
 };
 
-/** A TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? resolvePort(port) : reject(new Error('could not pick a free port'))));
-    });
-  });
-}
+export { freePort } from '../../server/test/helpers/process.js';
 
 /** The parts of the environment a child needs to run (PATH, HOME, …), without anything app-specific. */
 export function baseEnv(): Record<string, string> {

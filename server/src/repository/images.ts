@@ -1,13 +1,9 @@
 import type { Database, Queryable } from '../db/database.js';
 import { sqlState } from '../db/database.js';
 import { notFound } from '../errors.js';
-import {
-  cleanupTaskFrom,
-  notifyIfInserted,
-  OBJECT_CLEANUP_TASK,
-  UPLOAD_INTENT_DELAY_MS,
-} from './object-cleanup.js';
+import { cleanupTaskFrom, OBJECT_CLEANUP_TASK, UPLOAD_INTENT_DELAY_MS } from './object-cleanup.js';
 import { eventFrom, type Profile, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
+import { notifyIfDue } from './tasks.js';
 
 export type ImageRecord = {
   id: string;
@@ -46,6 +42,21 @@ export type InsertOutcome =
   | { created: false; image: ImageRecord };
 
 export function createImageRepository(db: Pick<Database, 'query' | 'transaction'>) {
+  /**
+   * Schedules the deletion of objects that may have no row (an upload that failed midway), after
+   * `delayMs`; the task keeps any object a row names by then.
+   */
+  async function scheduleCleanup(keys: string[], taskId: string, delayMs = 0): Promise<void> {
+    await db.query(
+      `WITH i AS (
+         SELECT k AS original_key, k AS medium_key, k AS thumbnail_key FROM unnest($1::text[]) AS k
+       ), t AS (${cleanupTaskFrom('i', '$2', '$3', 'now() + make_interval(secs => $4::float8 / 1000)')})
+       SELECT count(*) FROM t ${notifyIfDue('t')}`,
+      [keys, taskId, OBJECT_CLEANUP_TASK.maxAttempts, delayMs],
+      'image_schedule_cleanup',
+    );
+  }
+
   async function findByContent(q: Queryable, profileId: string, originalKey: string) {
     const rows = await q.query<ImageRow>(
       `SELECT ${COLUMNS} FROM images WHERE profile_id = $1 AND original_key = $2`,
@@ -130,13 +141,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
     ): Promise<InsertOutcome> {
       // Write-ahead: a delayed cleanup of these keys is committed before any object is written, and
       // deleted by the commit below. A process that dies in between leaves it to run.
-      await db.query(
-        `WITH i AS (
-           SELECT k AS original_key, k AS medium_key, k AS thumbnail_key FROM unnest($1::text[]) AS k
-         ) ${cleanupTaskFrom('i', '$2', '$3', `now() + make_interval(secs => $4::float8 / 1000)`)}`,
-        [keysOf(image), intentTaskId, OBJECT_CLEANUP_TASK.maxAttempts, UPLOAD_INTENT_DELAY_MS],
-        'image_upload_intent',
-      );
+      await scheduleCleanup(keysOf(image), intentTaskId, UPLOAD_INTENT_DELAY_MS);
       try {
         return await db.transaction((tx) => insertLocked(tx, image, now, putObjects, intentTaskId));
       } catch (err) {
@@ -186,24 +191,14 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
            RETURNING ${profileColumnsOf('profiles')}
          ), e AS (${eventFrom('profile.updated', 'p.updated_at')}),
          t AS (${cleanupTaskFrom('i', '$4', '$5')})
-         SELECT p.* FROM p ${notifyIfInserted('t')}`,
+         SELECT p.* FROM p ${notifyIfDue('t')}`,
         [imageId, profileId, now, cleanupTaskId, OBJECT_CLEANUP_TASK.maxAttempts],
         'image_delete',
       );
       return rows[0] && toProfile(rows[0]);
     },
 
-    /** Schedules the deletion of objects that may have no row (an upload that failed midway). */
-    async scheduleCleanup(keys: string[], taskId: string): Promise<void> {
-      await db.query(
-        `WITH i AS (
-           SELECT k AS original_key, k AS medium_key, k AS thumbnail_key FROM unnest($1::text[]) AS k
-         ), t AS (${cleanupTaskFrom('i', '$2', '$3')})
-         SELECT count(*) FROM t ${notifyIfInserted('t')}`,
-        [keys, taskId, OBJECT_CLEANUP_TASK.maxAttempts],
-        'image_schedule_cleanup',
-      );
-    },
+    scheduleCleanup,
 
     /**
      * Runs `remove` for an object key unless an image still names it, holding the key exclusively so

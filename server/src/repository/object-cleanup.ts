@@ -1,5 +1,3 @@
-import { DUE_CHANNEL } from './tasks.js';
-
 /**
  * The task that deletes objects no image names any more. Rows are deleted first, in the statement
  * that schedules this task, so an object is always either named by a row or queued for deletion.
@@ -8,7 +6,8 @@ export const OBJECT_CLEANUP_TASK = { type: 'media.delete', maxAttempts: 10 } as 
 
 /**
  * SQL inserting one cleanup task for the object keys of the image rows in `from` (a CTE of deleted
- * rows), or nothing when it is empty. `idParam` and `maxAttemptsParam` are placeholders such as $3.
+ * rows), or nothing when it is empty. `idParam` and `maxAttemptsParam` are placeholders such as $3;
+ * it returns `run_at`, for notifyIfDue.
  */
 export const cleanupTaskFrom = (from: string, idParam: string, maxAttemptsParam: string, runAt = 'now()') =>
   `INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at)
@@ -16,7 +15,7 @@ export const cleanupTaskFrom = (from: string, idParam: string, maxAttemptsParam:
           jsonb_build_object('keys', jsonb_agg(DISTINCT k.key)), ${maxAttemptsParam}::integer, ${runAt}, now(), now()
    FROM ${from} d CROSS JOIN LATERAL unnest(ARRAY[d.original_key, d.medium_key, d.thumbnail_key]) AS k(key)
    HAVING count(*) > 0
-   RETURNING id`;
+   RETURNING id, run_at`;
 
 /**
  * How long after an upload began its write-ahead cleanup task runs. Committed before the objects are
@@ -24,7 +23,3 @@ export const cleanupTaskFrom = (from: string, idParam: string, maxAttemptsParam:
  * (the process died midway): then it deletes whatever objects no row names.
  */
 export const UPLOAD_INTENT_DELAY_MS = 10 * 60_000;
-
-/** Wakes the schedulers (on commit) when the CTE `inserted` scheduled a task. */
-export const notifyIfInserted = (inserted: string) =>
-  `LEFT JOIN LATERAL (SELECT pg_notify('${DUE_CHANNEL}', '') FROM ${inserted}) n ON true`;

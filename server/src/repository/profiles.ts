@@ -1,7 +1,8 @@
 import { constraintOf, type Database, type Queryable, sqlState } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Cursor } from '../lib/cursor.js';
-import { cleanupTaskFrom, notifyIfInserted, OBJECT_CLEANUP_TASK } from './object-cleanup.js';
+import { cleanupTaskFrom, OBJECT_CLEANUP_TASK } from './object-cleanup.js';
+import { notifyIfDue } from './tasks.js';
 
 export type Profile = {
   id: string;
@@ -170,7 +171,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
              DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
              RETURNING original_key, medium_key, thumbnail_key
            ), t AS (${cleanupTaskFrom('i', '$2', '$3')})
-           SELECT p.* FROM p ${notifyIfInserted('t')}`,
+           SELECT p.* FROM p ${notifyIfDue('t')}`,
           [id, cleanupTaskId, OBJECT_CLEANUP_TASK.maxAttempts],
           'profile_delete',
         );

@@ -46,6 +46,16 @@ export type DueTask = { id: string; type: string };
 /** NOTIFY channel telling schedulers that a task became due. */
 export const DUE_CHANNEL = 'tasks_due';
 
+/**
+ * SQL joining a NOTIFY (delivered on commit) that wakes the schedulers when the CTE `inserted` holds a
+ * task due within a second; later ones are found by their poll. Every statement that inserts a task
+ * ends with it.
+ */
+export const notifyIfDue = (inserted: string) =>
+  `LEFT JOIN LATERAL (
+     SELECT pg_notify('${DUE_CHANNEL}', '') FROM ${inserted} WHERE ${inserted}.run_at <= now() + interval '1 second' LIMIT 1
+   ) n ON true`;
+
 export function createTaskRepository(
   db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
 ) {
@@ -59,16 +69,11 @@ export function createTaskRepository(
       now: Date;
     }) {
       const rows = await db.query<TaskRow>(
-        // A task due within a second wakes the schedulers (NOTIFY is delivered on commit); later
-        // ones are found by their poll.
         `WITH t AS (
            INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at)
            VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6) RETURNING ${COLUMNS}
          )
-         SELECT t.* FROM t
-         LEFT JOIN LATERAL (
-           SELECT pg_notify('${DUE_CHANNEL}', '') WHERE t.run_at <= now() + interval '1 second'
-         ) n ON true`,
+         SELECT t.* FROM t ${notifyIfDue('t')}`,
         [t.id, t.type, JSON.stringify(t.payload), t.maxAttempts, t.runAt, t.now],
         'task_insert',
       );
