@@ -18,6 +18,9 @@ const nextConfig: NextConfig = {
       }
     : {}),
   poweredByHeader: false,
+  // TypeScript 7 (the native compiler) has no JavaScript compiler API yet: the build type-checks
+  // through its CLI instead.
+  experimental: { useTypeScriptCli: true },
   async rewrites() {
     return [
       { source: '/api/:path*', destination: `${apiUrl}/api/:path*` },

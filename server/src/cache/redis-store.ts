@@ -79,7 +79,7 @@ export function createRedisStore(opts: RedisStoreOptions): CacheStore & { client
     async clear() {
       await scripts.fifoClear(...keys, entryPrefix);
     },
-    order: () => client.zrange(`${p}order`, 0, -1),
+    order: () => client.zrange(`${p}order`, '0', '-1'),
     connected: () => client.status === 'ready',
     async close() {
       client.disconnect();

@@ -31,7 +31,7 @@ describe('real Redis', { skip }, () => {
     return {
       store,
       entryIds: async () => (await idsUnder(`${escaped}e:*`)).map((k) => k.slice(`${prefix}e:`.length)),
-      expiryIds: () => store.client.zrange(`${prefix}expiry`, 0, -1),
+      expiryIds: () => store.client.zrange(`${prefix}expiry`, '0', '-1'),
       dispose: async () => {
         await store.close();
         await dropPrefix(prefix);
