@@ -11,8 +11,10 @@ CLIENT_IMAGE ?= profile-service/client:dev
 COMPONENT ?= server
 API ?= http://localhost:30080
 KUBECTL := kubectl -n $(NAMESPACE)
+# The project's own Node (the pinned `node` devDependency) for every recipe, whatever the machine has.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install dev start-server start-worker migrate build-local test test-unit test-integration lint format \
+.PHONY: help install deps dev start-server start-worker migrate build-local test test-unit test-integration test-system images lint format \
 	typecheck bench ci local-cluster build build-image cluster-create deploy-all wait-pods start stop restart status \
 	logs logs-profile logs-postgres logs-redis logs-rabbitmq restart-profile port-forward test-api test-load \
 	delete-all clean clean-all
@@ -29,8 +31,11 @@ require-cluster: require-kubectl
 
 # --- local ---------------------------------------------------------------------------------------
 
-install: ## Install dependencies from the lockfile
-	npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+install: ## Install dependencies from the lockfile (npm ci, on the pinned Node)
+	node scripts/ensure-deps.mjs
+
+deps:
+	@node scripts/ensure-deps.mjs
 
 dev: ## Run API + worker + web client on embedded defaults (npm start)
 	npm start
@@ -44,17 +49,20 @@ start-worker: ## Run a task worker (needs DB_URI and QUEUE_URI)
 migrate: ## Apply pending migrations to DB_URI (or the embedded database)
 	npm run migrate
 
-build-local: ## Compile the server (server/dist) and build the client (client/.next)
-	npm run build -w server && npm run build -w client
+build-local: deps ## Compile the server (server/dist) and build the client (client/.next)
+	node scripts/build-server.mjs && npm run build -w client
 
 test: ## Everything a machine can run: lint, types, unit, integration, browser (npm test)
 	npm test
 
-test-unit: ## Unit tests only (no services needed)
-	cd server && node --import tsx --test test/unit/*.test.ts
+test-unit: deps ## Unit tests only (no services needed)
+	npm run test:unit -w server
 
-test-integration: ## Server integration tests against real PostgreSQL, Redis and RabbitMQ
-	cd server && node --import tsx --test --test-concurrency=1 test/integration/*.test.ts
+test-integration: deps ## Server integration tests against real PostgreSQL, Redis and RabbitMQ
+	npm run test:integration -w server
+
+test-system: deps ## System tests: entry scripts, the install, the images (buildah, as root)
+	npm run test:system -w server
 
 lint: ## Biome lint and format check
 	npm run lint
@@ -71,10 +79,13 @@ bench: ## Load benchmark against real services, beside minimal baselines
 ci: ## What CI runs (starts services if they are down)
 	bash .ci/run
 
-local-cluster: ## nginx over 3 API instances and 2 workers, a PostgreSQL replica, Prometheus (this machine)
+local-cluster: deps ## nginx over 3 API instances and 2 workers, a PostgreSQL replica, Prometheus (this machine)
 	node --import tsx scripts/local-cluster.ts
 
 # --- images and Kubernetes (Kind) ------------------------------------------------------------------
+
+images: ## Build both images with buildah, no Docker engine needed (base image made by debootstrap; root)
+	bash scripts/images/build.sh
 
 build: require-docker ## Build the server (also the worker) and client images
 	docker build -f server/Dockerfile -t $(SERVER_IMAGE) .

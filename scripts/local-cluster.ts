@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (msg: string) => console.log(`[local-cluster] ${msg}`);
 
 say('building the server…');
-execFileSync('npm', ['run', 'build', '-w', 'server'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
 const dir = mkdtempSync(join(tmpdir(), 'profile-local-cluster-'));
 const cluster = await startLocalCluster({
   dir,

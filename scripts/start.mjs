@@ -20,7 +20,7 @@ env.NEXT_TELEMETRY_DISABLED = '1';
 const say = (msg) => console.log(`[start] ${msg}`);
 
 say('building the server and the web client…');
-execFileSync('npm', ['run', 'build', '-w', 'server'], { cwd: root, env, stdio: 'inherit' });
+execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, env, stdio: 'inherit' });
 execFileSync('npm', ['run', 'build', '-w', 'client'], { cwd: root, env, stdio: 'inherit' });
 
 const children = [];
