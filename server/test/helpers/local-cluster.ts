@@ -4,20 +4,12 @@
 // Prometheus scraping every instance. Used by `make local-cluster` (scripts/local-cluster.ts) and by
 // the tests that SIGKILL and restart its parts.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { postgresTool, type Tool, tool } from './tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVER_DIR = join(ROOT, 'server');
@@ -51,17 +43,36 @@ export type ClusterOptions = {
   log?: (msg: string) => void;
   /** Prometheus is optional for a user (skipped with a note when absent); tests require it. */
   requirePrometheus?: boolean;
+  /** Replaces tools found on the machine (tests of a failed start). */
+  tools?: Partial<ClusterTools>;
 };
 
 type Proc = { name: string; child: ChildProcess; output: () => string };
 
-function pgBin(name: string): string {
-  const versions = readdirSync('/usr/lib/postgresql').sort().reverse();
-  for (const v of versions) {
-    const path = `/usr/lib/postgresql/${v}/bin/${name}`;
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`PostgreSQL's ${name} is not installed (apt-get install postgresql)`);
+export type ClusterTools = {
+  initdb: Tool;
+  postgres: Tool;
+  pg_basebackup: Tool;
+  nginx: Tool;
+  prometheus: Tool;
+};
+
+/** Every machine tool the cluster runs, looked up before anything starts. */
+export function clusterTools(): ClusterTools {
+  return {
+    initdb: postgresTool('initdb'),
+    postgres: postgresTool('postgres'),
+    pg_basebackup: postgresTool('pg_basebackup'),
+    nginx: tool('nginx', ['/usr/sbin/nginx', '/usr/bin/nginx']),
+    prometheus: tool('prometheus', ['/usr/bin/prometheus', '/usr/local/bin/prometheus']),
+  };
+}
+
+/** What is missing for a cluster (Prometheus only when required), in one message; empty when none. */
+function missingTools(tools: ClusterTools, requirePrometheus: boolean): string[] {
+  return Object.entries(tools)
+    .filter(([name, t]) => t.skip && (name !== 'prometheus' || requirePrometheus))
+    .map(([, t]) => t.skip as string);
 }
 
 /** PostgreSQL refuses to run as root: as root, its processes run as the postgres user. */
@@ -141,7 +152,25 @@ async function waitPostgres(uri: string, proc: Proc, timeoutMs = 60_000) {
   }
 }
 
+/**
+ * Starts the cluster. Every tool is checked before anything starts, and whatever did start is stopped
+ * again when a later step fails, so a failed start leaves no process behind.
+ */
 export async function startLocalCluster(opts: ClusterOptions) {
+  const tools = { ...clusterTools(), ...opts.tools };
+  const missing = missingTools(tools, opts.requirePrometheus ?? false);
+  if (missing.length) throw new Error(`cannot start the local cluster: ${missing.join('; ')}`);
+  const procs: Proc[] = [];
+  try {
+    return await startParts(opts, tools, procs);
+  } catch (err) {
+    await Promise.all(procs.map((p) => stopProc(p, 'SIGKILL', 1_000)));
+    throw err;
+  }
+}
+
+async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc[]) {
+  const bin = (t: Tool) => t.path as string;
   const ports = opts.ports ?? DEFAULT_PORTS;
   const log = opts.log ?? (() => {});
   const dir = opts.dir;
@@ -154,7 +183,6 @@ export async function startLocalCluster(opts: ClusterOptions) {
   };
   mkdirSync(dir, { recursive: true });
   if (user) chmodSync(dir, 0o755);
-  const procs: Proc[] = [];
   const track = (p: Proc) => {
     procs.push(p);
     return p;
@@ -180,13 +208,13 @@ export async function startLocalCluster(opts: ClusterOptions) {
   // --- PostgreSQL: a primary, and a streaming replica of it -----------------------------------------
   const primaryData = join(pgDir, 'primary');
   log(`PostgreSQL primary on ${ports.primary}`);
-  execFileSync(pgBin('initdb'), ['-D', primaryData, '-U', 'root', '-A', 'trust', '--no-sync'], {
+  execFileSync(bin(tools.initdb), ['-D', primaryData, '-U', 'root', '-A', 'trust', '--no-sync'], {
     stdio: 'ignore',
     ...(user ?? {}),
   });
   const primary = {
     proc: track(
-      start('postgres primary', pgBin('postgres'), pgArgs(primaryData, ports.primary), {
+      start('postgres primary', bin(tools.postgres), pgArgs(primaryData, ports.primary), {
         ...(user ? { user } : {}),
       }),
     ),
@@ -200,7 +228,7 @@ export async function startLocalCluster(opts: ClusterOptions) {
   const replicaData = join(pgDir, 'replica');
   log(`PostgreSQL replica on ${ports.replica} (streaming from the primary)`);
   execFileSync(
-    pgBin('pg_basebackup'),
+    bin(tools.pg_basebackup),
     [
       '-h',
       '127.0.0.1',
@@ -225,10 +253,10 @@ export async function startLocalCluster(opts: ClusterOptions) {
   const replica = {
     proc: undefined as Proc | undefined,
     async start() {
-      const p = start('postgres replica', pgBin('postgres'), pgArgs(replicaData, ports.replica), {
+      const p = start('postgres replica', bin(tools.postgres), pgArgs(replicaData, ports.replica), {
         ...(user ? { user } : {}),
       });
-      replica.proc = p;
+      replica.proc = track(p);
       await waitPostgres(replicaUri, p);
     },
     /** Fast shutdown: the replica is down until start(). */
@@ -319,8 +347,7 @@ export async function startLocalCluster(opts: ClusterOptions) {
     throw new Error('deploy/nginx/local-cluster.conf: its upstreams are not where this script expects them');
   }
   writeFileSync(join(nginxDir, 'nginx.conf'), conf);
-  const nginxBin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
-  if (!nginxBin) throw new Error('nginx is not installed (apt-get install nginx)');
+  const nginxBin = bin(tools.nginx);
   log(`nginx on ${ports.edge}`);
   const nginx = track(
     start(
@@ -333,7 +360,7 @@ export async function startLocalCluster(opts: ClusterOptions) {
   await waitHttp(`${edge}/health`, nginx);
 
   // --- Prometheus ----------------------------------------------------------------------------------
-  const promBin = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find((p) => existsSync(p));
+  const promBin = tools.prometheus.path;
   let prometheus: Proc | undefined;
   const prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
   if (promBin) {
@@ -367,8 +394,6 @@ export async function startLocalCluster(opts: ClusterOptions) {
       ),
     );
     await waitHttp(`${prometheusUrl}/-/ready`, prometheus);
-  } else if (opts.requirePrometheus) {
-    throw new Error('prometheus is not installed (apt-get install prometheus)');
   } else {
     log('Prometheus is not installed (apt-get install prometheus): running without it');
   }

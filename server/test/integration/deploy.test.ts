@@ -4,7 +4,7 @@
 // promtool; both nginx configs pass `nginx -t`; the Dockerfiles keep their promises.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,21 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { tool } from '../helpers/tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const inCi = process.env.CI === 'true';
-
-/** Where a tool is, or why the checks that need it are skipped (a failure under CI=true). */
-function tool(name: string, candidates: string[]): { path?: string; skip: string | false } {
-  const path = candidates.find((p) => existsSync(p));
-  if (path) return { path, skip: false };
-  const reason = `${name} is not installed (.ci/run installs it)`;
-  if (inCi) throw new Error(`${reason}; CI=true: a missing tool is a failure`);
-  return { skip: reason };
-}
-
 const kubectl = tool('kubectl', ['/usr/bin/kubectl', '/usr/local/bin/kubectl']);
-const promtool = tool('promtool', ['/usr/bin/promtool', '/usr/local/bin/promtool']);
+const promtool = tool(
+  'promtool',
+  ['/usr/bin/promtool', '/usr/local/bin/promtool'],
+  'apt-get install prometheus',
+);
 const nginx = tool('nginx', ['/usr/sbin/nginx', '/usr/bin/nginx']);
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string }; [k: string]: unknown };

@@ -1,13 +1,13 @@
 // The local scale-out cluster under test: nginx over three API instances and two workers, on a
 // PostgreSQL primary with a streaming replica, Redis and RabbitMQ, Prometheus scraping each one.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { imageForm, makeImage } from '../helpers/images.js';
-import { type LocalCluster, startLocalCluster } from '../helpers/local-cluster.js';
+import { clusterTools, type LocalCluster, startLocalCluster } from '../helpers/local-cluster.js';
 import { freePort } from '../helpers/process.js';
 import {
   dropPrefix,
@@ -18,6 +18,7 @@ import {
   redisUnavailable,
   uniquePrefix,
 } from '../helpers/services.js';
+import { anySkip } from '../helpers/tools.js';
 
 type Profile = { id: string; email: string; version: number };
 
@@ -47,7 +48,10 @@ async function load(urls: () => string, concurrency: number, stop: Promise<unkno
   return { ok, failures };
 }
 
-const skip = (await redisUnavailable()) ?? (await rabbitUnavailable());
+// Tools are looked up before anything starts: a machine without nginx skips (fails under CI=true)
+// instead of starting half a cluster.
+const skip =
+  anySkip(...Object.values(clusterTools())) || ((await redisUnavailable()) ?? (await rabbitUnavailable()));
 describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () => {
   let cluster: LocalCluster;
   const prefix = uniquePrefix('cluster');
@@ -250,5 +254,67 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     } finally {
       await cluster.replica.start();
     }
+  });
+});
+
+describe('local cluster: a start that cannot finish leaves nothing running', {
+  skip,
+  timeout: 120_000,
+}, () => {
+  const ports = async () => {
+    const p = () => freePort();
+    return {
+      edge: await p(),
+      servers: [await p(), await p(), await p()] as [number, number, number],
+      workers: [await p(), await p()] as [number, number],
+      primary: await p(),
+      replica: await p(),
+      prometheus: await p(),
+    };
+  };
+  const refused = async (port: number) => {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) });
+      return false;
+    } catch (err) {
+      return /ECONNREFUSED/.test(String((err as Error & { cause?: Error }).cause?.message ?? err));
+    }
+  };
+
+  it('a missing tool is reported before anything starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-cluster-missing-'));
+    await assert.rejects(
+      startLocalCluster({
+        dir,
+        ports: await ports(),
+        entry: (name) => ['--import', 'tsx', `src/cmd/${name}.ts`],
+        env: {},
+        tools: { nginx: { skip: 'nginx is not installed (apt-get install nginx)' } },
+      }),
+      /cannot start the local cluster: nginx is not installed/,
+    );
+    assert.deepEqual(readdirSync(dir), [], 'nothing was created, nothing started');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a step failing late stops every process started before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-cluster-late-'));
+    const p = await ports();
+    const namespace = `cluster-late-${process.pid}`;
+    await assert.rejects(
+      startLocalCluster({
+        dir,
+        ports: p,
+        entry: (name) => ['--import', 'tsx', `src/cmd/${name}.ts`],
+        env: { REDIS_ADDRESS, CACHE_KEY_PREFIX: uniquePrefix('late'), QUEUE_URI, QUEUE_NAMESPACE: namespace },
+        // An "nginx" that exits at once: everything before it has started by then.
+        tools: { nginx: { path: '/bin/false', skip: false } },
+      }),
+      /nginx exited/,
+    );
+    for (const port of [p.primary, p.replica, ...p.servers, ...p.workers])
+      assert.ok(await refused(port), `port ${port} is closed again`);
+    rmSync(dir, { recursive: true, force: true });
+    await dropQueueNamespace(namespace);
   });
 });
