@@ -7,6 +7,7 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'Profiles', template: '%s · Profiles' },
   description: 'Profiles, their images, background tasks and the health of the service',
+  icons: { icon: '/favicon.svg' },
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
