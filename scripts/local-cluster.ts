@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalCluster } from '../server/test/helpers/local-cluster.js';
+import { startLocalCluster } from '../server/test/kit/local-cluster.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (msg: string) => console.log(`[local-cluster] ${msg}`);

@@ -4,17 +4,18 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { App } from './api/app-type.js';
-import { registerErrorHandling, sendProblem } from './api/plugins/errors.js';
-import { registerObservability, requestIdOf } from './api/plugins/observability.js';
-import { registerValidation } from './api/plugins/validation.js';
+import { errorsPlugin, sendProblem } from './api/plugins/errors.js';
+import { observabilityPlugin, requestIdOf } from './api/plugins/observability.js';
+import { validationPlugin } from './api/plugins/validation.js';
+import { exportRoutes } from './api/routes/exports.js';
 import { imageRoutes } from './api/routes/images.js';
 import { mediaRoutes } from './api/routes/media.js';
 import { profileRoutes } from './api/routes/profiles.js';
 import { type Lifecycle, systemRoutes } from './api/routes/system.js';
 import { taskRoutes } from './api/routes/tasks.js';
-import { Problem } from './api/schemas/problem.js';
+import { SHARED_SCHEMAS } from './api/schemas/shared.js';
 import type { Container } from './compose.js';
-import { AppError } from './errors.js';
+import { ERRORS } from './errors.js';
 
 export type { App };
 
@@ -43,16 +44,16 @@ export async function buildApp(
       // A path segment longer than any id cannot name a resource: 404, as for any malformed id.
       const err =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? new AppError('not_found', 'No such resource')
-          : new AppError('bad_request', 'The request URL or headers are malformed');
+          ? ERRORS.notFound('resource')
+          : ERRORS.badRequest('The request URL or headers are malformed');
       return sendProblem(reply, request, err);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  registerValidation(app);
-  registerErrorHandling(app);
-  registerObservability(app, metrics, lifecycle);
-  app.addSchema(Problem);
+  await app.register(validationPlugin);
+  await app.register(errorsPlugin);
+  await app.register(observabilityPlugin, { metrics, lifecycle });
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   // The API speaks JSON only: a text/plain body is a 415, not a string handed to the schema.
   app.removeContentTypeParser('text/plain');
   // RFC 7396 merge patches are JSON objects too.
@@ -76,11 +77,16 @@ export async function buildApp(
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(multipart, { throwFileSizeLimit: true });
-  systemRoutes(app, { db, cache, metrics, lifecycle, storage });
-  profileRoutes(app, services);
-  imageRoutes(app, { images: services.images, maxBytes: config.imageMaxBytes });
-  taskRoutes(app, services);
-  await mediaRoutes(app, { storage, mediaDir: config.mediaDir });
+  await app.register(systemRoutes, { db, cache, metrics, lifecycle, storage });
+  await app.register(profileRoutes, { prefix: '/api/v1/profiles', profiles: services.profiles });
+  await app.register(imageRoutes, {
+    prefix: '/api/v1/profiles',
+    images: services.images,
+    maxBytes: config.imageMaxBytes,
+  });
+  await app.register(taskRoutes, { prefix: '/api/v1/tasks', tasks: services.tasks });
+  await app.register(exportRoutes, { prefix: '/api/v1/exports', exports: services.exports });
+  await app.register(mediaRoutes, { storage, mediaDir: config.mediaDir });
 
   return Object.assign(app, { lifecycle });
 }
@@ -97,9 +103,10 @@ export async function buildWorkerApp(
     genReqId: requestIdOf,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
-  registerErrorHandling(app);
-  registerObservability(app, container.metrics, lifecycle);
-  systemRoutes(app, {
+  await app.register(errorsPlugin);
+  await app.register(observabilityPlugin, { metrics: container.metrics, lifecycle });
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await app.register(systemRoutes, {
     db: container.db,
     cache: container.cache,
     metrics: container.metrics,

@@ -15,16 +15,17 @@ import { createImageRepository } from './repository/images.js';
 import { createOutboxRepository } from './repository/outbox.js';
 import { createProfileRepository } from './repository/profiles.js';
 import { createTaskRepository, DUE_CHANNEL } from './repository/tasks.js';
+import { createExportService } from './services/exports.js';
 import { createImageService, mediaUrlBuilder } from './services/images.js';
 import { createProfileService } from './services/profiles.js';
-import { createTaskService } from './services/tasks.js';
 import { createFsStorage } from './storage/fs-storage.js';
 import { createS3Storage } from './storage/s3-storage.js';
 import type { ObjectStorage } from './storage/storage.js';
+import { createTaskTypes } from './tasks/registry.js';
+import { createTaskService } from './tasks/service.js';
 import type { Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { createWorker } from './worker/runner.js';
-import { createTaskTypes } from './worker/task-types.js';
 
 export type Container = Awaited<ReturnType<typeof compose>>;
 
@@ -74,7 +75,8 @@ export async function compose(opts: {
   const taskRepo = createTaskRepository(db);
   const outbox = createOutboxRepository(db);
   metrics.tasks.watchDepth(() => taskRepo.depth());
-  const exports = createExportRepository(db);
+  const exportRepo = createExportRepository(db);
+  const exports = createExportService({ repo: exportRepo });
   const opened = openStorage(config, logger);
   const storage = opts.wrapStorage ? opts.wrapStorage(opened) : opened;
   const processor = createImageProcessor({
@@ -95,7 +97,7 @@ export async function compose(opts: {
   const taskTypes = createTaskTypes({
     profiles,
     profileRepo,
-    exports,
+    exports: exportRepo,
     cache,
     cacheCapacity: config.cacheMaxEntries,
     images,

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { isUuid } from './ids.js';
 
 export type Cursor = { createdAt: Date; id: string };
@@ -9,10 +9,7 @@ export function encodeCursor(c: Cursor): string {
 }
 
 export function decodeCursor(text: string): Cursor {
-  const fail = () =>
-    new AppError('invalid_cursor', 'cursor is malformed; use the Link header of a previous page', [
-      { field: 'cursor', message: 'malformed cursor' },
-    ]);
+  const fail = () => ERRORS.invalidCursor();
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) throw fail();
   const [iso, id, ...rest] = Buffer.from(text, 'base64url').toString('utf8').split('|');
   if (rest.length > 0 || !iso || !id || !isUuid(id) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(iso))

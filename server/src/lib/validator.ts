@@ -2,7 +2,11 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../errors.js';
 
-/** Ajv as the API's bodies use it: strict types, unknown fields kept (so they can be rejected). */
+/**
+ * The one way the API validates: all errors reported, unknown fields kept (so they can be refused, not
+ * silently stripped), defaults applied. Bodies get no type coercion; query strings, params and
+ * headers are coerced from their string form (`coerceTypes: 'array'`).
+ */
 export function createAjv(coerceTypes: boolean | 'array' = false): Ajv {
   const ajv = new Ajv({
     allErrors: true,
@@ -15,19 +19,39 @@ export function createAjv(coerceTypes: boolean | 'array' = false): Ajv {
   return ajv;
 }
 
-/** `{field, message}` for each schema error; `base` prefixes the field path (e.g. "payload"). */
-export function toFieldErrors(errors: ErrorObject[] | null | undefined, base: string): FieldError[] {
-  return (errors ?? []).map((e) => {
-    const path = [base, ...e.instancePath.split('/').filter(Boolean)];
-    if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
-    if (e.keyword === 'required') path.push(String(e.params.missingProperty));
-    const field = path.join('.');
-    const message =
-      e.keyword === 'additionalProperties'
-        ? `unknown field "${field}"`
-        : e.keyword === 'required'
-          ? 'is required'
-          : (e.message ?? 'is invalid');
-    return { field, message };
+type Issue = Pick<ErrorObject, 'instancePath' | 'keyword' | 'message' | 'params'>;
+
+/**
+ * `{field, message}` for each schema error, naming unknown and missing fields explicitly. `prefix`
+ * roots the paths (a task's `payload`); `whole` names the value itself when an error is about all of
+ * it (the request part: `body`, `querystring`…).
+ */
+export function fieldErrors(
+  issues: readonly Issue[] | null | undefined,
+  { prefix, whole = 'body' }: { prefix?: string; whole?: string } = {},
+): FieldError[] {
+  return (issues ?? []).map((issue) => {
+    const path = [prefix, ...issue.instancePath.split('/').filter(Boolean)].filter(Boolean) as string[];
+    const named = (key: unknown) => [...path, String(key)].join('.');
+    switch (issue.keyword) {
+      case 'additionalProperties': {
+        const field = named(issue.params.additionalProperty);
+        return { field, message: `unknown field "${field}"` };
+      }
+      case 'required':
+        return { field: named(issue.params.missingProperty), message: 'is required' };
+      case 'minProperties':
+        if (path.length === 0) return { field: whole, message: 'must contain at least one field' };
+        break;
+      case 'enum':
+        return {
+          field: path.join('.') || whole,
+          message: `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`,
+        };
+    }
+    return { field: path.join('.') || whole, message: issue.message ?? 'is invalid' };
   });
 }
+
+/** The problem detail summing up field errors: `field: message; …`. */
+export const describe = (errors: FieldError[]) => errors.map((e) => `${e.field}: ${e.message}`).join('; ');

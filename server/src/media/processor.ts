@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { AppError } from '../errors.js';
+import { AppError, ERRORS } from '../errors.js';
 import { FORMATS, type ImageFormat, polyglotReason, sniffImageFormat } from './sniff.js';
 
 export type Variant = 'original' | 'medium' | 'thumbnail';
@@ -44,7 +44,7 @@ function encodeOriginal(pipeline: Sharp, format: ImageFormat): Sharp {
 }
 
 const undecodable = (detail: string) =>
-  new AppError('image_undecodable', `The image cannot be decoded: ${detail}`, [
+  ERRORS.imageUndecodable(`The image cannot be decoded: ${detail}`, [
     { field: 'image', message: 'is truncated or corrupt' },
   ]);
 
@@ -74,8 +74,7 @@ export function createImageProcessor(opts: { maxPixels: number; concurrency: num
     const frames = meta.pages ?? 1;
     const pixels = meta.width * (meta.pageHeight ?? meta.height / frames) * frames;
     if (pixels > opts.maxPixels) {
-      throw new AppError(
-        'image_too_many_pixels',
+      throw ERRORS.imageTooManyPixels(
         `The image has ${pixels} pixels (${meta.width}×${meta.pageHeight ?? meta.height}` +
           `${frames > 1 ? ` × ${frames} frames` : ''}); at most ${opts.maxPixels} are accepted`,
         [{ field: 'image', message: `more than ${opts.maxPixels} pixels` }],
@@ -133,15 +132,14 @@ export function createImageProcessor(opts: { maxPixels: number; concurrency: num
     async process(buf: Buffer): Promise<ProcessedImage> {
       const format = sniffImageFormat(buf);
       if (!format) {
-        throw new AppError(
-          'unsupported_media_type',
+        throw ERRORS.unsupportedMediaType(
           'The file is not a JPEG, PNG, WebP, GIF or AVIF image (judged by its content, not its name or type)',
           [{ field: 'image', message: 'is not an accepted image format' }],
         );
       }
       const polyglot = polyglotReason(buf, format);
       if (polyglot) {
-        throw new AppError('unsupported_media_type', `The file is refused: ${polyglot}`, [
+        throw ERRORS.unsupportedMediaType(`The file is refused: ${polyglot}`, [
           { field: 'image', message: 'is not only an image' },
         ]);
       }

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { sqlState } from '../db/database.js';
-import { notFound } from '../errors.js';
-import { cleanupTaskFrom, OBJECT_CLEANUP_TASK, UPLOAD_INTENT_DELAY_MS } from './object-cleanup.js';
+import { ERRORS } from '../errors.js';
+import { MEDIA_DELETE_TASK, mediaDeleteFrom, UPLOAD_INTENT_DELAY_MS } from '../tasks/media-delete.js';
 import { eventFrom, type Profile, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
 import { notifyIfDue } from './tasks.js';
 
@@ -50,9 +50,9 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
     await db.query(
       `WITH i AS (
          SELECT k AS original_key, k AS medium_key, k AS thumbnail_key FROM unnest($1::text[]) AS k
-       ), t AS (${cleanupTaskFrom('i', '$2', '$3', 'now() + make_interval(secs => $4::float8 / 1000)')})
+       ), t AS (${mediaDeleteFrom('i', '$2', '$3', 'now() + make_interval(secs => $4::float8 / 1000)')})
        SELECT count(*) FROM t ${notifyIfDue('t')}`,
-      [keys, taskId, OBJECT_CLEANUP_TASK.maxAttempts, delayMs],
+      [keys, taskId, MEDIA_DELETE_TASK.maxAttempts, delayMs],
       'image_schedule_cleanup',
     );
   }
@@ -112,7 +112,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
       );
     } catch (err) {
       // The profile was deleted since the upload began.
-      if (sqlState(err) === '23503') throw notFound('profile');
+      if (sqlState(err) === '23503') throw ERRORS.notFound('profile');
       throw err;
     }
     const row = rows[0];
@@ -190,9 +190,9 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
            FROM i WHERE profiles.id = i.profile_id
            RETURNING ${profileColumnsOf('profiles')}
          ), e AS (${eventFrom('profile.updated', 'p.updated_at')}),
-         t AS (${cleanupTaskFrom('i', '$4', '$5')})
+         t AS (${mediaDeleteFrom('i', '$4', '$5')})
          SELECT p.* FROM p ${notifyIfDue('t')}`,
-        [imageId, profileId, now, cleanupTaskId, OBJECT_CLEANUP_TASK.maxAttempts],
+        [imageId, profileId, now, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts],
         'image_delete',
       );
       return rows[0] && toProfile(rows[0]);

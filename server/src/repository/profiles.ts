@@ -1,23 +1,13 @@
+import type { Profile, ProfileChanges } from '../api/schemas/profile.js';
 import { constraintOf, type Database, type Queryable, sqlState } from '../db/database.js';
-import { AppError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { Cursor } from '../lib/cursor.js';
-import { cleanupTaskFrom, OBJECT_CLEANUP_TASK } from './object-cleanup.js';
+import { MEDIA_DELETE_TASK, mediaDeleteFrom } from '../tasks/media-delete.js';
 import { notifyIfDue } from './tasks.js';
 
-export type Profile = {
-  id: string;
-  name: string;
-  email: string;
-  bio: string;
-  image_urls: string[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-};
+export type { Profile, ProfileChanges };
 
 export type ProfileRow = Omit<Profile, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
-
-export type ProfileChanges = Partial<Pick<Profile, 'name' | 'email' | 'bio'>>;
 
 /** Result of a conditional write: the new row, or why there is none. */
 export type WriteOutcome<T> =
@@ -38,9 +28,7 @@ export function toProfile(row: ProfileRow): Profile {
 
 function emailTaken(err: unknown): never {
   if (sqlState(err) === '23505' && constraintOf(err) !== 'profiles_pkey') {
-    throw new AppError('email_taken', 'A profile with this email already exists', [
-      { field: 'email', message: 'already taken' },
-    ]);
+    throw ERRORS.emailTaken();
   }
   throw err;
 }
@@ -170,9 +158,9 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
            i AS (
              DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
              RETURNING original_key, medium_key, thumbnail_key
-           ), t AS (${cleanupTaskFrom('i', '$2', '$3')})
+           ), t AS (${mediaDeleteFrom('i', '$2', '$3')})
            SELECT p.* FROM p ${notifyIfDue('t')}`,
-          [id, cleanupTaskId, OBJECT_CLEANUP_TASK.maxAttempts],
+          [id, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts],
           'profile_delete',
         );
         const row = rows[0];

@@ -1,22 +1,7 @@
+import type { Task } from '../api/schemas/task.js';
 import type { Queryable } from '../db/database.js';
 
-export type TaskStatus = 'scheduled' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export type Task = {
-  id: string;
-  type: string;
-  status: TaskStatus;
-  payload: unknown;
-  result: unknown;
-  error: string | null;
-  attempts: number;
-  max_attempts: number;
-  run_at: string;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-};
+export type { Task };
 
 type TaskRow = Omit<Task, 'run_at' | 'created_at' | 'updated_at' | 'started_at' | 'finished_at'> & {
   run_at: Date;

@@ -1,5 +1,6 @@
+import type { Image } from '../api/schemas/image.js';
 import type { ProfileCache } from '../cache/profile-cache.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, ERRORS } from '../errors.js';
 import { isUuid, newId } from '../lib/ids.js';
 import type { ImageProcessor, ProcessedImage } from '../media/processor.js';
 import type { ImageRecord, ImageRepository } from '../repository/images.js';
@@ -7,18 +8,6 @@ import type { ProfileRepository } from '../repository/profiles.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ImageMetrics } from '../telemetry/metrics.js';
-
-/** An image as the API shows it. */
-export type ImageView = {
-  id: string;
-  url: string;
-  variants: { original: string; medium: string; thumbnail: string };
-  content_type: string;
-  width: number;
-  height: number;
-  bytes: number;
-  created_at: string;
-};
 
 type Deps = {
   repo: Pick<
@@ -42,12 +31,12 @@ export const mediaUrlBuilder = (cdnBaseUrl: string | undefined) => {
   return (key: string) => `${base}/${key}`;
 };
 
-const storageUnavailable = () => new AppError('unavailable', 'Image storage is unavailable; retry shortly');
+const storageUnavailable = () => ERRORS.unavailable('Image storage is unavailable; retry shortly');
 
 export function createImageService(deps: Deps) {
   const { repo, storage, publicUrl, clock = () => new Date() } = deps;
 
-  const view = (i: ImageRecord): ImageView => ({
+  const view = (i: ImageRecord): Image => ({
     id: i.id,
     url: i.url,
     variants: {
@@ -63,7 +52,7 @@ export function createImageService(deps: Deps) {
   });
 
   async function requireProfile(profileId: string) {
-    if (!isUuid(profileId) || !(await deps.profiles.findById(profileId))) throw notFound('profile');
+    if (!isUuid(profileId) || !(await deps.profiles.findById(profileId))) throw ERRORS.notFound('profile');
   }
 
   /** Deletes each object no image names any more; idempotent, so a retried run does no harm. */
@@ -142,7 +131,7 @@ export function createImageService(deps: Deps) {
     async upload(
       profileId: string,
       read: () => Promise<Buffer>,
-    ): Promise<{ image: ImageView; created: boolean }> {
+    ): Promise<{ image: Image; created: boolean }> {
       try {
         await requireProfile(profileId);
         const bytes = await read();
@@ -159,8 +148,8 @@ export function createImageService(deps: Deps) {
       }
     },
 
-    async list(profileId: string): Promise<ImageView[]> {
-      if (!isUuid(profileId)) throw notFound('profile');
+    async list(profileId: string): Promise<Image[]> {
+      if (!isUuid(profileId)) throw ERRORS.notFound('profile');
       const images = await repo.listByProfile(profileId);
       if (images.length === 0) await requireProfile(profileId);
       return images.map(view);
@@ -168,9 +157,9 @@ export function createImageService(deps: Deps) {
 
     /** Deletes an image; its objects go by a retried task once no other image names them. */
     async remove(profileId: string, imageId: string): Promise<void> {
-      if (!isUuid(profileId) || !isUuid(imageId)) throw notFound('image');
+      if (!isUuid(profileId) || !isUuid(imageId)) throw ERRORS.notFound('image');
       const profile = await repo.delete(profileId, imageId, clock(), newId());
-      if (!profile) throw notFound('image');
+      if (!profile) throw ERRORS.notFound('image');
       await deps.cache.updated(profile);
     },
 

@@ -1,5 +1,6 @@
+import type { ListQuery, ProfileInput } from '../api/schemas/profile.js';
 import type { ProfileCache } from '../cache/profile-cache.js';
-import { AppError, notFound } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { isUuid, newId } from '../lib/ids.js';
 import type { Profile, ProfileChanges, ProfileRepository, WriteOutcome } from '../repository/profiles.js';
@@ -13,15 +14,13 @@ type Deps = {
 /** A profile as served by GET: its serialised JSON (straight from the cache on a hit) and version. */
 export type ServedProfile = { json: string; version: number; source: 'cache' | 'db' };
 
-export type ProfileInput = { name: string; email: string; bio?: string | undefined };
-export type ListQuery = { limit?: number | undefined; cursor?: string | undefined; q?: string | undefined };
 export type ListPage = { items: Profile[]; next: string | undefined };
 
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** A malformed id cannot name a stored profile: answer 404 without asking the database. */
 function checkId(id: string): void {
-  if (!isUuid(id)) throw notFound('profile');
+  if (!isUuid(id)) throw ERRORS.notFound('profile');
 }
 
 /** An If-Match naming no version we issued (null) must never match: no version is -1. */
@@ -29,9 +28,8 @@ const expectation = (v: number | null | undefined) => (v === null ? -1 : v);
 
 function unwrap<T>(outcome: WriteOutcome<T>): T {
   if (outcome.ok) return outcome.value;
-  if (outcome.reason === 'not_found') throw notFound('profile');
-  throw new AppError(
-    'precondition_failed',
+  if (outcome.reason === 'not_found') throw ERRORS.notFound('profile');
+  throw ERRORS.preconditionFailed(
     'The profile has changed since it was read (If-Match does not match its ETag)',
   );
 }
@@ -78,7 +76,7 @@ export function createProfileService({ repo, cache, clock = () => new Date() }: 
       const hit = await cache.get(id);
       if (hit) return { ...hit, source: 'cache' };
       const loaded = await load(id);
-      if (!loaded) throw notFound('profile');
+      if (!loaded) throw ERRORS.notFound('profile');
       return { ...loaded, source: 'db' };
     },
 

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Consumer, Disposition, TaskMessage, Transport } from '../queue/transport.js';
 import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
+import { backoffMs, PermanentTaskError, type TaskType } from '../tasks/task-type.js';
 import type { TaskMetrics } from '../telemetry/metrics.js';
-import { backoffMs, PermanentTaskError, type TaskType } from './task-types.js';
 
 export type WorkerOptions = {
   repo: Pick<TaskRepository, 'takeDue' | 'release' | 'claim' | 'heartbeat' | 'succeed' | 'retry' | 'fail'>;

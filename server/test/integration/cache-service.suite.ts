@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
+import { startTestApp, type TestApp, uniqueEmail } from '../kit/app.js';
 
 type Json = Record<string, unknown>;
 const BASE = '/api/v1/profiles';

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { decodeEntry } from '../../src/cache/store.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { tcpProxy } from '../helpers/proxy.js';
+import { startTestApp, type TestApp } from '../kit/app.js';
+import { tcpProxy } from '../kit/proxy.js';
 import {
   createTestDatabase,
   dropPrefix,
@@ -14,7 +14,7 @@ import {
   redisUnavailable,
   type TestDatabase,
   uniquePrefix,
-} from '../helpers/services.js';
+} from '../kit/services.js';
 import { api, cacheServiceSuite, cacheTtlSuite, metric } from './cache-service.suite.js';
 
 const skip = (await postgresUnavailable()) ?? (await redisUnavailable());

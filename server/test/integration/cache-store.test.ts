@@ -1,7 +1,7 @@
 import { describe } from 'node:test';
 import { createMemoryStore } from '../../src/cache/memory-store.js';
 import { createRedisStore } from '../../src/cache/redis-store.js';
-import { dropPrefix, REDIS_ADDRESS, redisUnavailable, uniquePrefix } from '../helpers/services.js';
+import { dropPrefix, REDIS_ADDRESS, redisUnavailable, uniquePrefix } from '../kit/services.js';
 import { cacheStoreSuite } from './cache-store.suite.js';
 
 const skip = await redisUnavailable();

@@ -8,9 +8,9 @@ import type { Database } from '../../src/db/database.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
-import { startTestApp } from '../helpers/app.js';
-import { spawnEntry } from '../helpers/process.js';
-import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/services.js';
+import { startTestApp } from '../kit/app.js';
+import { spawnEntry } from '../kit/process.js';
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../kit/services.js';
 
 const pgSkip = await postgresUnavailable();
 const openPg = (uri: string) =>

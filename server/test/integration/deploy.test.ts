@@ -11,8 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { tool } from '../helpers/tools.js';
+import { startTestApp, type TestApp } from '../kit/app.js';
+import { tool } from '../kit/tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const kubectl = tool('kubectl', ['/usr/bin/kubectl', '/usr/local/bin/kubectl']);

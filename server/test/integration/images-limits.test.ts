@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Profile } from '../../src/repository/profiles.js';
-import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
-import { imageForm, photoJpeg } from '../helpers/images.js';
-import { spawnServer } from '../helpers/process.js';
-import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/services.js';
+import { startTestApp, type TestApp, uniqueEmail } from '../kit/app.js';
+import { imageForm, photoJpeg } from '../kit/images.js';
+import { spawnServer } from '../kit/process.js';
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../kit/services.js';
 
 const MiB = 1_048_576;
 

@@ -10,7 +10,7 @@ import {
   REDIS_ADDRESS,
   redisUnavailable,
   uniquePrefix,
-} from '../helpers/services.js';
+} from '../kit/services.js';
 import { imageSuite } from './images.suite.js';
 
 // The S3 driver against a real S3-compatible server (s3rver, started here), with public URLs on a

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
+import type { Image as ImageView } from '../../src/api/schemas/image.js';
 import { composeWorker } from '../../src/compose.js';
 import type { Database, QueryObserver } from '../../src/db/database.js';
 import { newId } from '../../src/lib/ids.js';
@@ -10,10 +11,9 @@ import { createImageProcessor } from '../../src/media/processor.js';
 import { createMemoryTransport } from '../../src/queue/memory-transport.js';
 import { createImageRepository } from '../../src/repository/images.js';
 import type { Profile } from '../../src/repository/profiles.js';
-import type { ImageView } from '../../src/services/images.js';
 import type { ObjectStorage } from '../../src/storage/storage.js';
 import type { Worker } from '../../src/worker/runner.js';
-import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
+import { startTestApp, type TestApp, uniqueEmail } from '../kit/app.js';
 import {
   animatedGif,
   EMPTY_ZIP,
@@ -24,7 +24,7 @@ import {
   multipart,
   pngHeaderClaiming,
   pngWithText,
-} from '../helpers/images.js';
+} from '../kit/images.js';
 
 const PROFILES = '/api/v1/profiles';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -7,7 +7,7 @@ import {
   REDIS_ADDRESS,
   redisUnavailable,
   uniquePrefix,
-} from '../helpers/services.js';
+} from '../kit/services.js';
 import { imageSuite } from './images.suite.js';
 
 const skip = (await postgresUnavailable()) ?? (await redisUnavailable());

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { imageForm, makeImage } from '../helpers/images.js';
-import { clusterTools, type LocalCluster, startLocalCluster } from '../helpers/local-cluster.js';
-import { freePort } from '../helpers/process.js';
+import { imageForm, makeImage } from '../kit/images.js';
+import { clusterTools, type LocalCluster, startLocalCluster } from '../kit/local-cluster.js';
+import { freePort } from '../kit/process.js';
 import {
   dropPrefix,
   dropQueueNamespace,
@@ -17,8 +17,8 @@ import {
   rabbitUnavailable,
   redisUnavailable,
   uniquePrefix,
-} from '../helpers/services.js';
-import { anySkip } from '../helpers/tools.js';
+} from '../kit/services.js';
+import { anySkip } from '../kit/tools.js';
 
 type Profile = { id: string; email: string; version: number };
 

@@ -1,4 +1,4 @@
-import { openTestPglite } from '../helpers/services.js';
+import { openTestPglite } from '../kit/services.js';
 import { profileApiSuite } from './profiles-api.suite.js';
 
 profileApiSuite('embedded PGlite', openTestPglite);

@@ -6,7 +6,7 @@ import {
   REDIS_ADDRESS,
   redisUnavailable,
   uniquePrefix,
-} from '../helpers/services.js';
+} from '../kit/services.js';
 import { profileApiSuite } from './profiles-api.suite.js';
 
 // The production shape: real PostgreSQL with the Redis cache in front of it.

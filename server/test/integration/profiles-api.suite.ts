@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Database, QueryObserver } from '../../src/db/database.js';
-import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
+import { startTestApp, type TestApp, uniqueEmail } from '../kit/app.js';
 
 type Json = Record<string, unknown>;
 const BASE = '/api/v1/profiles';

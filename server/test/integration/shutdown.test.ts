@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnEntry, spawnServer } from '../helpers/process.js';
-import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/services.js';
+import { spawnEntry, spawnServer } from '../kit/process.js';
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../kit/services.js';
 
 const skip = await postgresUnavailable();
 

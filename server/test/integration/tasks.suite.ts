@@ -5,10 +5,10 @@ import { composeWorker } from '../../src/compose.js';
 import type { Database, QueryObserver } from '../../src/db/database.js';
 import { createMemoryTransport } from '../../src/queue/memory-transport.js';
 import type { Task } from '../../src/repository/tasks.js';
+import type { TaskType } from '../../src/tasks/task-type.js';
 import type { Worker } from '../../src/worker/runner.js';
-import type { TaskType } from '../../src/worker/task-types.js';
-import { startTestApp, type TestApp, uniqueEmail } from '../helpers/app.js';
-import { alwaysFails } from '../helpers/task-types.js';
+import { startTestApp, type TestApp, uniqueEmail } from '../kit/app.js';
+import { alwaysFails } from '../kit/task-types.js';
 
 const BASE = '/api/v1/tasks';
 

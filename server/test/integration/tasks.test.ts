@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { composeWorker } from '../../src/compose.js';
 import { createMemoryTransport } from '../../src/queue/memory-transport.js';
-import { startTestApp } from '../helpers/app.js';
-import { openTestPglite, openTestPostgres, postgresUnavailable } from '../helpers/services.js';
+import { startTestApp } from '../kit/app.js';
+import { openTestPglite, openTestPostgres, postgresUnavailable } from '../kit/services.js';
 import { taskSuite } from './tasks.suite.js';
 
 const skip = await postgresUnavailable();

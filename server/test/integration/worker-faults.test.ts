@@ -6,11 +6,11 @@ import amqp from 'amqplib';
 import { composeWorker } from '../../src/compose.js';
 import { createAmqpTransport } from '../../src/queue/amqp-transport.js';
 import type { Task } from '../../src/repository/tasks.js';
+import type { TaskType } from '../../src/tasks/task-type.js';
 import type { Worker } from '../../src/worker/runner.js';
-import type { TaskType } from '../../src/worker/task-types.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { spawnEntry } from '../helpers/process.js';
-import { tcpProxy } from '../helpers/proxy.js';
+import { startTestApp, type TestApp } from '../kit/app.js';
+import { spawnEntry } from '../kit/process.js';
+import { tcpProxy } from '../kit/proxy.js';
 import {
   createTestDatabase,
   dropQueueNamespace,
@@ -18,8 +18,8 @@ import {
   QUEUE_URI,
   rabbitUnavailable,
   type TestDatabase,
-} from '../helpers/services.js';
-import { alwaysFails } from '../helpers/task-types.js';
+} from '../kit/services.js';
+import { alwaysFails } from '../kit/task-types.js';
 
 const skip = (await postgresUnavailable()) ?? (await rabbitUnavailable());
 const BASE = '/api/v1/tasks';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../helpers/process.js';
+import { freePort } from '../kit/process.js';
 import {
   createTestDatabase,
   dropQueueNamespace,
@@ -16,7 +16,7 @@ import {
   QUEUE_URI,
   rabbitUnavailable,
   type TestDatabase,
-} from '../helpers/services.js';
+} from '../kit/services.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const skip = (await postgresUnavailable()) ?? (await rabbitUnavailable());

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from '../helpers/process.js';
+import { freePort } from '../kit/process.js';
 import {
   createTestDatabase,
   dropQueueNamespace,
@@ -20,8 +20,8 @@ import {
   rabbitUnavailable,
   redisUnavailable,
   type TestDatabase,
-} from '../helpers/services.js';
-import { anySkip, tool } from '../helpers/tools.js';
+} from '../kit/services.js';
+import { anySkip, tool } from '../kit/tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const tag = `test-${process.pid}`;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fieldErrors } from '../../src/api/plugins/errors.js';
 import { AppError } from '../../src/errors.js';
 import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js';
 import { etagOf, noneMatch, requiredVersion } from '../../src/lib/etag.js';
 import { isUuid, newId } from '../../src/lib/ids.js';
+import { fieldErrors } from '../../src/lib/validator.js';
 
 describe('cursor', () => {
   it('round-trips (created_at, id) and is opaque URL-safe text', () => {
@@ -77,7 +77,7 @@ describe('fieldErrors', () => {
         },
         { instancePath: '', keyword: 'minProperties', params: {} },
       ],
-      'body',
+      { whole: 'body' },
     );
     assert.deepEqual(errors, [
       { field: 'role', message: 'unknown field "role"' },

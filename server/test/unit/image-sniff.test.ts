@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { polyglotReason, sniffImageFormat } from '../../src/media/sniff.js';
-import { EMPTY_ZIP, makeImage, pngWithText } from '../helpers/images.js';
+import { EMPTY_ZIP, makeImage, pngWithText } from '../kit/images.js';
 
 const ftyp = (major: string, ...compatible: string[]) => {
   const brands = Buffer.from([major, '\0\0\0\0', ...compatible].join(''), 'latin1');

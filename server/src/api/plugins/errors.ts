@@ -1,71 +1,32 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { isUnreachable, sqlState } from '../../db/database.js';
-import { AppError, ERROR_CODES, type ErrorCode, type FieldError } from '../../errors.js';
+import { AppError, ERRORS, problemType } from '../../errors.js';
+import { describe, fieldErrors } from '../../lib/validator.js';
 
-const TITLES: Record<ErrorCode, string> = {
-  validation_failed: 'Validation failed',
-  invalid_json: 'Malformed JSON',
-  bad_request: 'Bad request',
-  invalid_cursor: 'Invalid cursor',
-  not_found: 'Not found',
-  method_not_allowed: 'Method not allowed',
-  email_taken: 'Email already taken',
-  conflict: 'Conflict',
-  precondition_failed: 'Precondition failed',
-  request_timeout: 'Request timeout',
-  payload_too_large: 'Payload too large',
-  unsupported_media_type: 'Unsupported media type',
-  range_not_satisfiable: 'Range not satisfiable',
-  unprocessable: 'Unprocessable content',
-  image_undecodable: 'Image cannot be decoded',
-  image_too_many_pixels: 'Image has too many pixels',
-  too_many_requests: 'Too many requests',
-  internal: 'Internal server error',
-  unavailable: 'Service unavailable',
+/**
+ * Fastify's own client errors (and its plugins'), by code: the body parser, the multipart parser.
+ * A framework error not named here is a 400 `bad_request`, never a guess from its status.
+ */
+const FRAMEWORK_ERRORS: Record<string, (err: FastifyError) => AppError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ERRORS.unsupportedMediaType('Send the body as application/json'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () =>
+    ERRORS.payloadTooLarge('The request body is larger than the server accepts'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    ERRORS.invalidJson('The body is empty but its content type is application/json'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => ERRORS.invalidJson(),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => ERRORS.badRequest('The Content-Length does not match the body'),
 };
 
-type AjvIssue = { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> };
-
-/** Turns schema errors into `{field, message}`, naming unknown and missing fields explicitly. */
-export function fieldErrors(issues: AjvIssue[], context: string | undefined): FieldError[] {
-  return issues.map((issue) => {
-    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    if (issue.keyword === 'additionalProperties') {
-      const field = [path, issue.params.additionalProperty].filter(Boolean).join('.');
-      return { field, message: `unknown field "${field}"` };
-    }
-    if (issue.keyword === 'required') {
-      const field = [path, issue.params.missingProperty].filter(Boolean).join('.');
-      return { field, message: 'is required' };
-    }
-    if (issue.keyword === 'minProperties' && path === '') {
-      return { field: context ?? 'body', message: 'must contain at least one field' };
-    }
-    return { field: path || (context ?? 'body'), message: issue.message ?? 'is invalid' };
-  });
-}
-
-/** Maps Fastify's own 4xx errors (content type, body size, JSON syntax) onto stable codes. */
 function fromFastify(err: FastifyError): AppError | undefined {
-  switch (err.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', 'Send the body as application/json');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large', 'The request body is larger than the server accepts');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('invalid_json', 'The body is empty but its content type is application/json');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('invalid_json', 'The body is not valid JSON');
-  }
+  const known = err.code ? FRAMEWORK_ERRORS[err.code] : undefined;
+  if (known) return known(err);
+  // The JSON parser's own refusals (syntax, a __proto__ key) arrive without a code.
   if (err instanceof SyntaxError || err.message?.includes('forbidden prototype property')) {
-    return new AppError('invalid_json', 'The body is not valid JSON');
+    return ERRORS.invalidJson();
   }
   const status = err.statusCode ?? 500;
-  if (status >= 400 && status < 500) {
-    const code =
-      (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c] === status) ?? 'bad_request';
-    return new AppError(code, err.message);
-  }
+  if (status >= 400 && status < 500) return ERRORS.badRequest(err.message);
   return undefined;
 }
 
@@ -75,26 +36,25 @@ function fromFastify(err: FastifyError): AppError | undefined {
  */
 function fromDatabase(err: unknown): AppError | undefined {
   const state = sqlState(err);
-  if (isUnreachable(err)) return new AppError('unavailable', 'The database is unavailable; retry shortly');
+  if (isUnreachable(err)) return ERRORS.unavailable('The database is unavailable; retry shortly');
   // A statement that timed out or a lock not granted (e.g. behind a slow object deletion): transient.
-  if (state === '57014' || state === '55P03') {
-    return new AppError('unavailable', 'The database is busy; retry shortly');
-  }
-  if (state?.startsWith('22'))
-    return new AppError('validation_failed', 'A value is not acceptable to the database');
-  if (state === '23505')
-    return new AppError('conflict', 'The resource conflicts with one that already exists');
+  if (state === '57014' || state === '55P03')
+    return ERRORS.unavailable('The database is busy; retry shortly');
+  if (state?.startsWith('22')) return ERRORS.validationFailed('A value is not acceptable to the database');
+  if (state === '23505') return ERRORS.conflict('The resource conflicts with one that already exists');
   return undefined;
 }
 
+/** Answers with the problem+json of an AppError (RFC 9457), echoing the request id. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
+  if (err.status === 503) reply.header('retry-after', '1');
   return reply
     .code(err.status)
     .header('x-request-id', request.id)
     .type('application/problem+json')
     .send({
-      type: `https://profile-service.example/problems/${err.code}`,
-      title: TITLES[err.code],
+      type: problemType(err.code),
+      title: err.title,
       status: err.status,
       detail: err.message,
       code: err.code,
@@ -104,33 +64,23 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
 }
 
 /** The one error handler: stable problem+json for clients, full detail only in the logs. */
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return sendProblem(reply, request, error);
-    if (error.validation) {
-      const errors = fieldErrors(error.validation as AjvIssue[], error.validationContext);
-      const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-      return sendProblem(reply, request, new AppError('validation_failed', detail, errors));
-    }
-    const mapped = fromFastify(error) ?? fromDatabase(error);
-    if (mapped?.status === 503) {
-      request.log.warn({ err: error }, 'database unavailable');
-      reply.header('retry-after', '1');
-    }
-    if (mapped) return sendProblem(reply, request, mapped);
-    request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(
-      reply,
-      request,
-      new AppError('internal', 'An unexpected error occurred; quote the request id when reporting it'),
+export const errorsPlugin = fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof AppError) return sendProblem(reply, request, error);
+      if (error.validation) {
+        const errors = fieldErrors(error.validation, { whole: error.validationContext ?? 'body' });
+        return sendProblem(reply, request, ERRORS.validationFailed(describe(errors), errors));
+      }
+      const mapped = fromFastify(error) ?? fromDatabase(error);
+      if (mapped?.status === 503) request.log.warn({ err: error }, 'database unavailable');
+      if (mapped) return sendProblem(reply, request, mapped);
+      request.log.error({ err: error }, 'unhandled error');
+      return sendProblem(reply, request, ERRORS.internal());
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, request, ERRORS.noRoute(request.method, request.url)),
     );
-  });
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      request,
-      new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
-}
+  },
+  { name: 'errors' },
+);

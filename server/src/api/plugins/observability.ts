@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Metrics } from '../../telemetry/metrics.js';
 
 const SAFE_ID = /^[\w.:-]{1,128}$/;
@@ -17,42 +17,44 @@ const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
  * X-Request-Id on every response (and Connection: close while draining), one access-log line per
  * request, and the duration histogram. Synchronous hooks: they run on every request.
  */
-export function registerObservability(
-  app: FastifyInstance,
-  metrics: Pick<Metrics, 'httpDuration'>,
-  lifecycle: { draining: boolean },
-): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    // While draining, every response tells keep-alive clients to reconnect elsewhere.
-    if (lifecycle.draining) reply.header('connection', 'close');
-    done();
-  });
+export const observabilityPlugin = fp<{
+  metrics: Pick<Metrics, 'httpDuration'>;
+  lifecycle: { draining: boolean };
+}>(
+  async (app, { metrics, lifecycle }) => {
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.header('x-request-id', request.id);
+      // While draining, every response tells keep-alive clients to reconnect elsewhere.
+      if (lifecycle.draining) reply.header('connection', 'close');
+      done();
+    });
 
-  // Label children are cached: resolving labels per observation costs more than the observation.
-  const children = new Map<string, { observe(v: number): void }>();
-  app.addHook('onResponse', (request, reply, done) => {
-    // The template, never the raw URL, keeps label cardinality bounded.
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    const key = `${request.method} ${route} ${status}`;
-    let child = children.get(key);
-    if (!child) {
-      child = metrics.httpDuration.labels(request.method, route, String(status));
-      children.set(key, child);
-    }
-    child.observe(reply.elapsedTime / 1000);
-    const level = QUIET_ROUTES.has(route) ? 'debug' : status >= 500 ? 'error' : 'info';
-    request.log[level](
-      {
-        method: request.method,
-        url: request.url,
-        route,
-        status,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request completed',
-    );
-    done();
-  });
-}
+    // Label children are cached: resolving labels per observation costs more than the observation.
+    const children = new Map<string, { observe(v: number): void }>();
+    app.addHook('onResponse', (request, reply, done) => {
+      // The template, never the raw URL, keeps label cardinality bounded.
+      const route = request.routeOptions.url ?? 'unmatched';
+      const status = reply.statusCode;
+      const key = `${request.method} ${route} ${status}`;
+      let child = children.get(key);
+      if (!child) {
+        child = metrics.httpDuration.labels(request.method, route, String(status));
+        children.set(key, child);
+      }
+      child.observe(reply.elapsedTime / 1000);
+      const level = QUIET_ROUTES.has(route) ? 'debug' : status >= 500 ? 'error' : 'info';
+      request.log[level](
+        {
+          method: request.method,
+          url: request.url,
+          route,
+          status,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'request completed',
+      );
+      done();
+    });
+  },
+  { name: 'observability' },
+);

@@ -1,19 +1,15 @@
-import { Ajv, type Options } from 'ajv';
-import addFormats from 'ajv-formats';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { createAjv } from '../../lib/validator.js';
 
 /**
- * Bodies are validated strictly (no type coercion, unknown fields rejected rather than stripped);
+ * Bodies are validated strictly (no type coercion, unknown fields refused rather than stripped);
  * query strings, params and headers are coerced from their string form.
  */
-export function registerValidation(app: FastifyInstance): void {
-  const base: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
-  const make = (coerceTypes: Options['coerceTypes']) => {
-    const ajv = new Ajv({ ...base, coerceTypes });
-    addFormats.default(ajv);
-    return ajv;
-  };
-  const body = make(false);
-  const other = make('array');
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : other).compile(schema));
-}
+export const validationPlugin = fp(
+  async (app) => {
+    const body = createAjv(false);
+    const other = createAjv('array');
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : other).compile(schema));
+  },
+  { name: 'validation' },
+);

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import fastifyStatic from '@fastify/static';
-import { AppError } from '../../errors.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ERRORS } from '../../errors.js';
 import { IMMUTABLE_CACHE_CONTROL, isObjectKey, type ObjectStorage } from '../../storage/storage.js';
-import type { App } from '../app-type.js';
 
 const PREFIX = '/media/';
 const ONE_YEAR_MS = 31_536_000_000;
@@ -11,10 +11,10 @@ const ONE_YEAR_MS = 31_536_000_000;
  * Serves media objects at /media/<key>: the origin a CDN (CDN_BASE_URL) pulls from, and the URLs
  * themselves when there is none. Keys are content hashes, so responses are immutable for a year.
  */
-export async function mediaRoutes(
-  app: App,
-  { storage, mediaDir }: { storage: ObjectStorage; mediaDir: string },
-) {
+export const mediaRoutes: FastifyPluginAsyncTypebox<{ storage: ObjectStorage; mediaDir: string }> = async (
+  app,
+  { storage, mediaDir },
+) => {
   if (storage.driver === 'fs') {
     // The static plugin wants its root to exist; a fresh DATA_DIR has none yet.
     await mkdir(mediaDir, { recursive: true });
@@ -38,19 +38,19 @@ export async function mediaRoutes(
   // Object stores answer Range and If-None-Match themselves: pass them through.
   app.get(`${PREFIX}*`, { schema: { hide: true } }, async (request, reply) => {
     const key = (request.params as { '*': string })['*'];
-    if (!isObjectKey(key)) throw new AppError('not_found', 'No such media object');
+    if (!isObjectKey(key)) throw ERRORS.notFound('media object');
     const range = request.headers.range;
     const ifNoneMatch = request.headers['if-none-match'];
     const object = await storage
       .get(key, { ...(range ? { range } : {}), ...(ifNoneMatch ? { ifNoneMatch } : {}) })
       .catch((err: unknown) => {
         if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) {
-          throw new AppError('range_not_satisfiable', 'The requested range is not satisfiable');
+          throw ERRORS.rangeNotSatisfiable();
         }
         request.log.warn({ err }, 'media storage read failed');
-        throw new AppError('unavailable', 'Media storage is unavailable; retry shortly');
+        throw ERRORS.unavailable('Media storage is unavailable; retry shortly');
       });
-    if (!object) throw new AppError('not_found', 'No such media object');
+    if (!object) throw ERRORS.notFound('media object');
     reply
       .code(object.status)
       .header('cache-control', IMMUTABLE_CACHE_CONTROL)
@@ -63,4 +63,4 @@ export async function mediaRoutes(
     if (object.contentRange) reply.header('content-range', object.contentRange);
     return reply.send(object.body);
   });
-}
+};

@@ -1,20 +1,21 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { etagOf, noneMatch, requiredVersion } from '../../lib/etag.js';
 import type { ProfileService } from '../../services/profiles.js';
-import type { App } from '../app-type.js';
 import { problems } from '../schemas/problem.js';
 import {
   IfMatchHeaders,
-  Profile,
   ProfileCreate,
   ProfileId,
   ProfileListQuery,
+  Profile as ProfileSchema,
   ProfileUpdate,
 } from '../schemas/profile.js';
+import { ref } from '../schemas/shared.js';
 
-const BASE = '/api/v1/profiles';
 const tags = ['profiles'];
+const Profile = ref(ProfileSchema);
 
 /** Name and email are trimmed before validation, so "  " is empty and length limits apply to the kept text. */
 async function trimNameAndEmail(request: FastifyRequest) {
@@ -26,9 +27,12 @@ async function trimNameAndEmail(request: FastifyRequest) {
   }
 }
 
-export function profileRoutes(app: App, { profiles }: { profiles: ProfileService }) {
+export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService }> = async (
+  app,
+  { profiles },
+) => {
   app.post(
-    BASE,
+    '',
     {
       preValidation: trimNameAndEmail,
       schema: {
@@ -40,20 +44,23 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
     },
     async (request, reply) => {
       const profile = await profiles.create(request.body);
-      reply.code(201).header('location', `${BASE}/${profile.id}`).header('etag', etagOf(profile.version));
+      reply
+        .code(201)
+        .header('location', `${app.prefix}/${profile.id}`)
+        .header('etag', etagOf(profile.version));
       return profile;
     },
   );
 
   app.get(
-    BASE,
+    '',
     {
       schema: {
         tags,
         summary: 'List profiles, newest first',
         description: 'A bare JSON array; `Link: <…>; rel="next"` when there is another page.',
         querystring: ProfileListQuery,
-        response: { 200: { type: 'array', items: Profile }, ...problems(400) },
+        response: { 200: Type.Array(Profile), ...problems(400) },
       },
     },
     async (request, reply) => {
@@ -64,14 +71,14 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
           cursor: next,
         });
         if (request.query.q) params.set('q', request.query.q);
-        reply.header('link', `<${BASE}?${params}>; rel="next"`);
+        reply.header('link', `<${app.prefix}?${params}>; rel="next"`);
       }
       return items;
     },
   );
 
   app.get(
-    `${BASE}/:id`,
+    '/:id',
     {
       schema: {
         tags,
@@ -91,7 +98,7 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
 
   app.route({
     method: ['PUT', 'PATCH'],
-    url: `${BASE}/:id`,
+    url: '/:id',
     preValidation: trimNameAndEmail,
     schema: {
       tags,
@@ -113,7 +120,7 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
   });
 
   app.delete(
-    `${BASE}/:id`,
+    '/:id',
     {
       schema: {
         tags,
@@ -128,4 +135,4 @@ export function profileRoutes(app: App, { profiles }: { profiles: ProfileService
       return reply.code(204).send(null);
     },
   );
-}
+};

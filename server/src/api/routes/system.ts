@@ -1,17 +1,17 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProfileCache } from '../../cache/profile-cache.js';
 import { type Database, withTimeout } from '../../db/database.js';
 import type { ObjectStorage } from '../../storage/storage.js';
 import type { Metrics } from '../../telemetry/metrics.js';
-import type { App } from '../app-type.js';
+import { type Check, Readiness } from '../schemas/readiness.js';
+import { ref } from '../schemas/shared.js';
 
 export type Lifecycle = { draining: boolean };
-
-type CheckResult = { status: 'up' | 'down' | 'degraded'; latency_ms?: number; error?: string; mode?: string };
 
 const READY_TIMEOUT_MS = 1_000;
 
 /** Up with its latency, or down with the reason: one dependency's line in the readiness report. */
-async function probe(ping: () => Promise<void>, mode: string): Promise<CheckResult> {
+async function probe(ping: () => Promise<void>, mode: string): Promise<Check> {
   const started = performance.now();
   try {
     await ping();
@@ -21,30 +21,35 @@ async function probe(ping: () => Promise<void>, mode: string): Promise<CheckResu
   }
 }
 
+export type SystemDeps = {
+  db: Pick<Database, 'ping' | 'kind'>;
+  cache: Pick<ProfileCache, 'health'>;
+  /** The broker, where this process needs one (the worker): unready while it is unreachable. */
+  queue?: { connected(): boolean } | undefined;
+  metrics: Pick<Metrics, 'registry'>;
+  lifecycle: Lifecycle;
+  /** Media storage, where this process serves uploads: unready while it is unreachable. */
+  storage?: Pick<ObjectStorage, 'ping' | 'driver'> | undefined;
+};
+
 /** Liveness, readiness (per-dependency), Prometheus metrics. */
-export function systemRoutes(
-  app: App,
-  deps: {
-    db: Pick<Database, 'ping' | 'kind'>;
-    cache: Pick<ProfileCache, 'health'>;
-    /** The broker, where this process needs one (the worker): unready while it is unreachable. */
-    queue?: { connected(): boolean };
-    metrics: Pick<Metrics, 'registry'>;
-    lifecycle: Lifecycle;
-    /** Media storage, where this process serves uploads: unready while it is unreachable. */
-    storage?: Pick<ObjectStorage, 'ping' | 'driver'>;
-  },
-) {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemDeps> = async (app, deps) => {
   const tags = ['system'];
 
   app.get('/health', { schema: { tags, summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/health/ready',
-    { schema: { tags, summary: 'Readiness with per-dependency status' } },
+    {
+      schema: {
+        tags,
+        summary: 'Readiness with per-dependency status',
+        response: { 200: ref(Readiness), 503: ref(Readiness) },
+      },
+    },
     async (_req, reply) => {
       const database = await probe(() => deps.db.ping(READY_TIMEOUT_MS), deps.db.kind);
-      const queue = deps.queue && { status: deps.queue.connected() ? ('up' as const) : ('down' as const) };
+      const queue: Check | undefined = deps.queue && { status: deps.queue.connected() ? 'up' : 'down' };
       const { storage: store } = deps;
       const storage =
         store &&
@@ -57,7 +62,7 @@ export function systemRoutes(
       reply.code(ready ? 200 : 503);
       // The cache is an optimisation: while it is down requests are served from the database, so it
       // degrades the report but never readiness itself.
-      return {
+      const report: Readiness = {
         status: deps.lifecycle.draining ? 'draining' : ready ? 'ready' : 'unavailable',
         checks: {
           database,
@@ -66,6 +71,7 @@ export function systemRoutes(
           ...(storage ? { storage } : {}),
         },
       };
+      return report;
     },
   );
 
@@ -73,4 +79,4 @@ export function systemRoutes(
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
-}
+};

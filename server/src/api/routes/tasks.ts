@@ -1,40 +1,17 @@
-import { Type } from 'typebox';
-import { notFound } from '../../errors.js';
-import { isUuid } from '../../lib/ids.js';
-import type { ExportRepository } from '../../repository/exports.js';
-import type { TaskService } from '../../services/tasks.js';
-import type { App } from '../app-type.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { TaskService } from '../../tasks/service.js';
 import { problems } from '../schemas/problem.js';
-import { Task, TaskId, TaskSubmit } from '../schemas/task.js';
+import { ref } from '../schemas/shared.js';
+import { TaskId, Task as TaskSchema, TaskSubmit } from '../schemas/task.js';
 
-const BASE = '/api/v1/tasks';
 const tags = ['tasks'];
+const Task = ref(TaskSchema);
 
-export function taskRoutes(
-  app: App,
-  { tasks, exports }: { tasks: TaskService; exports: Pick<ExportRepository, 'find'> },
-) {
-  app.get(
-    '/api/v1/exports/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Download a profile export made by a profile.export task',
-        params: TaskId,
-        response: { 200: Type.Unknown({ description: 'The export (JSON)' }), ...problems(404) },
-      },
-    },
-    async (request) => {
-      const content = isUuid(request.params.id) ? await exports.find(request.params.id) : undefined;
-      if (content === undefined) throw notFound('export');
-      return content;
-    },
-  );
-
+export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = async (app, { tasks }) => {
   app.post(
-    `${BASE}/delayed`,
+    '/delayed',
     {
-      // No body at all is the original demo request.
+      // No body at all is the default task with its default payload.
       preValidation: async (request) => {
         if (request.body === undefined || request.body === null) request.body = {};
       },
@@ -47,19 +24,19 @@ export function taskRoutes(
     },
     async (request, reply) => {
       const task = await tasks.submit(request.body);
-      reply.code(202).header('location', `${BASE}/${task.id}`);
+      reply.code(202).header('location', `${app.prefix}/${task.id}`);
       return task;
     },
   );
 
   app.get(
-    `${BASE}/:id`,
+    '/:id',
     { schema: { tags, summary: 'Read a task', params: TaskId, response: { 200: Task, ...problems(404) } } },
     async (request) => tasks.get(request.params.id),
   );
 
   app.delete(
-    `${BASE}/:id`,
+    '/:id',
     {
       schema: {
         tags,
@@ -70,4 +47,4 @@ export function taskRoutes(
     },
     async (request) => tasks.cancel(request.params.id),
   );
-}
+};

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 export const Image = Type.Object(
   {
@@ -15,8 +15,12 @@ export const Image = Type.Object(
     bytes: Type.Integer({ minimum: 1, description: 'Size of the cleaned original' }),
     created_at: Type.String({ format: 'date-time' }),
   },
-  { description: 'A profile image and its variants, served immutable under content-addressed URLs' },
+  {
+    $id: 'Image',
+    description: 'A profile image and its variants, served immutable under content-addressed URLs',
+  },
 );
+export type Image = Static<typeof Image>;
 
 export const ImageParams = Type.Object(
   {

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 // PostgreSQL text cannot hold U+0000; refuse it here rather than fail in the driver.
 const NO_NUL = '^[^\\u0000]*$';
@@ -27,18 +27,21 @@ export const Profile = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
-  { description: 'A user profile' },
+  { $id: 'Profile', description: 'A user profile' },
 );
+export type Profile = Static<typeof Profile>;
 
 export const ProfileCreate = Type.Object(
   { name: Name, email: Email, bio: Type.Optional(Bio) },
   { additionalProperties: false },
 );
+export type ProfileInput = Static<typeof ProfileCreate>;
 
 export const ProfileUpdate = Type.Object(
   { name: Type.Optional(Name), email: Type.Optional(Email), bio: Type.Optional(Bio) },
   { additionalProperties: false, minProperties: 1, description: 'Any non-empty subset of name, email, bio' },
 );
+export type ProfileChanges = Static<typeof ProfileUpdate>;
 
 export const ProfileId = Type.Object(
   { id: Type.String({ description: 'Profile id (UUID)' }) },
@@ -55,5 +58,6 @@ export const ProfileListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ListQuery = Static<typeof ProfileListQuery>;
 
 export const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String()) });

@@ -1,20 +1,24 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { DEFAULT_TASK_TYPE, PUBLIC_TASK_TYPES } from '../../tasks/registry.js';
 
 const Time = Type.String({ format: 'date-time' });
 const NullableTime = Type.Union([Time, Type.Null()]);
+
+export const TaskStatus = Type.Union([
+  Type.Literal('scheduled'),
+  Type.Literal('queued'),
+  Type.Literal('running'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]);
+export type TaskStatus = Static<typeof TaskStatus>;
 
 export const Task = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     type: Type.String(),
-    status: Type.Union([
-      Type.Literal('scheduled'),
-      Type.Literal('queued'),
-      Type.Literal('running'),
-      Type.Literal('succeeded'),
-      Type.Literal('failed'),
-      Type.Literal('cancelled'),
-    ]),
+    status: TaskStatus,
     payload: Type.Unknown(),
     result: Type.Unknown(),
     error: Type.Union([Type.String(), Type.Null()]),
@@ -26,16 +30,14 @@ export const Task = Type.Object(
     started_at: NullableTime,
     finished_at: NullableTime,
   },
-  { description: 'A delayed task' },
+  { $id: 'Task', description: 'A delayed task' },
 );
+export type Task = Static<typeof Task>;
 
 export const TaskSubmit = Type.Object(
   {
     type: Type.Optional(
-      Type.String({
-        maxLength: 100,
-        description: 'sleep (default), echo, profile.export, profile.purge, cache.warm',
-      }),
+      Type.Enum([...PUBLIC_TASK_TYPES], { description: `The task type (default: ${DEFAULT_TASK_TYPE})` }),
     ),
     payload: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), { description: "Validated by the type's schema" }),
@@ -46,7 +48,8 @@ export const TaskSubmit = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, description: 'An empty body is the original demo: sleep 10 seconds' },
+  { additionalProperties: false, description: `An empty body is a ${DEFAULT_TASK_TYPE} of 10 seconds` },
 );
+export type SubmitInput = Static<typeof TaskSubmit>;
 
 export const TaskId = Type.Object({ id: Type.String() }, { additionalProperties: false });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { TaskType } from '../../src/worker/task-types.js';
+import type { TaskType } from '../../src/tasks/task-type.js';
 
 /** A handler that always throws: retried with a short backoff, then failed and dead-lettered. */
 export const alwaysFails: TaskType = {
