@@ -1,9 +1,9 @@
 import multipart from '@fastify/multipart';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
 import type { App } from './api/app-type.js';
+import { bodyParsersPlugin } from './api/plugins/body-parsers.js';
+import { docsPlugin } from './api/plugins/docs.js';
 import { errorsPlugin, sendProblem } from './api/plugins/errors.js';
 import { observabilityPlugin, requestIdOf } from './api/plugins/observability.js';
 import { validationPlugin } from './api/plugins/validation.js';
@@ -15,7 +15,9 @@ import { type Lifecycle, systemRoutes } from './api/routes/system.js';
 import { taskRoutes } from './api/routes/tasks.js';
 import { SHARED_SCHEMAS } from './api/schemas/shared.js';
 import type { Container } from './compose.js';
+import type { Config } from './config.js';
 import { ERRORS } from './errors.js';
+import type { Logger } from './telemetry/logger.js';
 
 export type { App };
 
@@ -25,8 +27,32 @@ export async function buildApp(
 ) {
   const { config, logger, metrics, db, cache, services, storage } = container;
   const lifecycle: Lifecycle = { draining: false };
+  const app: App = Fastify(serverOptions(config, logger)).withTypeProvider<TypeBoxTypeProvider>();
 
-  const app: App = Fastify({
+  await app.register(validationPlugin);
+  await app.register(errorsPlugin);
+  await app.register(observabilityPlugin, { metrics, lifecycle });
+  await app.register(bodyParsersPlugin);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await app.register(docsPlugin);
+  await app.register(multipart, { throwFileSizeLimit: true });
+
+  await app.register(systemRoutes, { db, cache, metrics, lifecycle, storage });
+  await app.register(profileRoutes, { prefix: '/api/v1/profiles', profiles: services.profiles });
+  await app.register(imageRoutes, {
+    prefix: '/api/v1/profiles',
+    images: services.images,
+    maxBytes: config.imageMaxBytes,
+  });
+  await app.register(taskRoutes, { prefix: '/api/v1/tasks', tasks: services.tasks });
+  await app.register(exportRoutes, { prefix: '/api/v1/exports', exports: services.exports });
+  await app.register(mediaRoutes, { storage, mediaDir: config.mediaDir });
+
+  return Object.assign(app, { lifecycle });
+}
+
+function serverOptions(config: Pick<Config, 'bodyLimitBytes'>, logger: Logger): FastifyServerOptions {
+  return {
     loggerInstance: logger as FastifyBaseLogger,
     // One access line per request is written by the observability hook instead.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
@@ -48,47 +74,7 @@ export async function buildApp(
           : ERRORS.badRequest('The request URL or headers are malformed');
       return sendProblem(reply, request, err);
     },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-
-  await app.register(validationPlugin);
-  await app.register(errorsPlugin);
-  await app.register(observabilityPlugin, { metrics, lifecycle });
-  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  // The API speaks JSON only: a text/plain body is a 415, not a string handed to the schema.
-  app.removeContentTypeParser('text/plain');
-  // RFC 7396 merge patches are JSON objects too.
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
-      tags: [{ name: 'profiles' }, { name: 'images' }, { name: 'tasks' }, { name: 'system' }],
-    },
-    refResolver: {
-      buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  await app.register(multipart, { throwFileSizeLimit: true });
-  await app.register(systemRoutes, { db, cache, metrics, lifecycle, storage });
-  await app.register(profileRoutes, { prefix: '/api/v1/profiles', profiles: services.profiles });
-  await app.register(imageRoutes, {
-    prefix: '/api/v1/profiles',
-    images: services.images,
-    maxBytes: config.imageMaxBytes,
-  });
-  await app.register(taskRoutes, { prefix: '/api/v1/tasks', tasks: services.tasks });
-  await app.register(exportRoutes, { prefix: '/api/v1/exports', exports: services.exports });
-  await app.register(mediaRoutes, { storage, mediaDir: config.mediaDir });
-
-  return Object.assign(app, { lifecycle });
+  };
 }
 
 /** The worker's own HTTP surface: liveness, readiness (database, cache, broker) and metrics. */

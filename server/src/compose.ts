@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createMemoryStore } from './cache/memory-store.js';
-import { createProfileCache } from './cache/profile-cache.js';
+import { createProfileCache, type ProfileCache } from './cache/profile-cache.js';
 import { createRedisStore } from './cache/redis-store.js';
 import type { CacheStore } from './cache/store.js';
 import type { Config } from './config.js';
@@ -14,7 +14,7 @@ import { createExportRepository } from './repository/exports.js';
 import { createImageRepository } from './repository/images.js';
 import { createOutboxRepository } from './repository/outbox.js';
 import { createProfileRepository } from './repository/profiles.js';
-import { createTaskRepository, DUE_CHANNEL } from './repository/tasks.js';
+import { createTaskRepository, DUE_CHANNEL, type TaskRepository } from './repository/tasks.js';
 import { createExportService } from './services/exports.js';
 import { createImageService, mediaUrlBuilder } from './services/images.js';
 import { createProfileService } from './services/profiles.js';
@@ -24,17 +24,18 @@ import type { ObjectStorage } from './storage/storage.js';
 import { createTaskTypes } from './tasks/registry.js';
 import { createTaskService } from './tasks/service.js';
 import type { Logger } from './telemetry/logger.js';
-import { createMetrics } from './telemetry/metrics.js';
+import { createMetrics, type Metrics } from './telemetry/metrics.js';
 import { createWorker } from './worker/runner.js';
 
 export type Container = Awaited<ReturnType<typeof compose>>;
+
+/** Opens the database the container uses, observed by the query metrics. */
+export type OpenDatabase = (observe: QueryObserver) => Promise<Database>;
 
 /**
  * The one composition root: builds every client, repository and service from config and hands them
  * down. Tests call it too, against real services, optionally passing a database they made.
  */
-export type OpenDatabase = (observe: QueryObserver) => Promise<Database>;
-
 export async function compose(opts: {
   config: Config;
   logger: Logger;
@@ -50,16 +51,7 @@ export async function compose(opts: {
     metrics.observeQuery,
   );
   metrics.watchPools(() => db.stats());
-
-  try {
-    if (config.dbMigrateOnStart) {
-      const applied = await migrate(db, (msg) => logger.info(msg));
-      logger.info({ applied: applied.length }, 'database migrations up to date');
-    }
-  } catch (err) {
-    await db.close().catch(() => {});
-    throw err;
-  }
+  await migrateOnStart(config, logger, db);
 
   const cache = createProfileCache({
     store: openCacheStore(config, logger),
@@ -69,16 +61,57 @@ export async function compose(opts: {
     ttlUpdatedMs: config.cacheTtlUpdatedMs,
   });
   metrics.cache.watchEntries(() => cache.size());
-
-  const profileRepo = createProfileRepository(db);
-  const profiles = createProfileService({ repo: profileRepo, cache });
-  const taskRepo = createTaskRepository(db);
-  const outbox = createOutboxRepository(db);
-  metrics.tasks.watchDepth(() => taskRepo.depth());
-  const exportRepo = createExportRepository(db);
-  const exports = createExportService({ repo: exportRepo });
   const opened = openStorage(config, logger);
   const storage = opts.wrapStorage ? opts.wrapStorage(opened) : opened;
+  const taskRepo = createTaskRepository(db);
+  metrics.tasks.watchDepth(() => taskRepo.depth());
+  const { services, taskTypes } = composeServices({ config, logger, metrics, db, cache, storage, taskRepo });
+
+  return {
+    config,
+    logger,
+    metrics,
+    db,
+    cache,
+    services,
+    storage,
+    taskRepo,
+    taskTypes,
+    outbox: createOutboxRepository(db),
+    async close() {
+      await cache.close();
+      await storage.close();
+      await db.close();
+    },
+  };
+}
+
+/** Applies pending migrations when configured to; a failure closes the database it was given. */
+async function migrateOnStart(config: Config, logger: Logger, db: Database): Promise<void> {
+  if (!config.dbMigrateOnStart) return;
+  try {
+    const applied = await migrate(db, (msg) => logger.info(msg));
+    logger.info({ applied: applied.length }, 'database migrations up to date');
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** The repositories, the services over them, and the task types (whose handlers use the services). */
+function composeServices(deps: {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Database;
+  cache: ProfileCache;
+  storage: ObjectStorage;
+  taskRepo: TaskRepository;
+}) {
+  const { config, logger, metrics, db, cache, storage, taskRepo } = deps;
+  const profileRepo = createProfileRepository(db);
+  const profiles = createProfileService({ repo: profileRepo, cache });
+  const exportRepo = createExportRepository(db);
   const processor = createImageProcessor({
     maxPixels: config.imageMaxPixels,
     concurrency: config.imageConcurrency,
@@ -103,24 +136,8 @@ export async function compose(opts: {
     images,
   });
   const tasks = createTaskService({ repo: taskRepo, types: taskTypes, metrics: metrics.tasks });
-
-  return {
-    config,
-    logger,
-    metrics,
-    db,
-    cache,
-    services: { profiles, tasks, exports, images },
-    storage,
-    taskRepo,
-    taskTypes,
-    outbox,
-    async close() {
-      await cache.close();
-      await storage.close();
-      await db.close();
-    },
-  };
+  const exports = createExportService({ repo: exportRepo });
+  return { services: { profiles, tasks, exports, images }, taskTypes };
 }
 
 function openCacheStore(config: Config, logger: Logger): CacheStore {

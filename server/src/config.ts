@@ -65,7 +65,7 @@ export type S3Config = Readonly<{
 
 export class ConfigError extends Error {
   constructor(
-    readonly variable: string,
+    readonly variable: ConfigVariable,
     message: string,
   ) {
     super(`${variable}: ${message}`);
@@ -73,14 +73,65 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Every environment variable the service reads, declared once: the readers below accept no other
+ * name, and the deployment checks compare what manifests set against this list.
+ */
+export const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'HOST',
+  'SERVER_PORT',
+  'WORKER_PORT',
+  'DB_URI',
+  'DATABASE_URL',
+  'DB_READ_URI',
+  'DB_READ_MAX_LAG',
+  'DB_NAME',
+  'DB_POOL_MAX',
+  'DB_STATEMENT_TIMEOUT',
+  'DB_MIGRATE_ON_START',
+  'REDIS_ADDRESS',
+  'REDIS_PASSWORD',
+  'REDIS_DB',
+  'QUEUE_URI',
+  'QUEUE_NAMESPACE',
+  'CACHE_MAX_ENTRIES',
+  'CACHE_TTL_CREATED',
+  'CACHE_TTL_UPDATED',
+  'CACHE_TIMEOUT',
+  'CACHE_KEY_PREFIX',
+  'STORAGE_DRIVER',
+  'MEDIA_DIR',
+  'S3_BUCKET',
+  'S3_REGION',
+  'S3_ENDPOINT',
+  'S3_FORCE_PATH_STYLE',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'CDN_BASE_URL',
+  'IMAGE_MAX_BYTES',
+  'IMAGE_MAX_PIXELS',
+  'IMAGE_CONCURRENCY',
+  'DATA_DIR',
+  'LOG_LEVEL',
+  'BODY_LIMIT_BYTES',
+  'SHUTDOWN_GRACE',
+  'SHUTDOWN_DELAY',
+  'TASK_LEASE',
+  'TASK_POLL_INTERVAL',
+  'WORKER_CONCURRENCY',
+] as const;
+
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
 type Env = Record<string, string | undefined>;
 
-function read(env: Env, name: string): string | undefined {
+function read(env: Env, name: ConfigVariable): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+function int(env: Env, name: ConfigVariable, fallback: number, min: number, max: number): number {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
@@ -90,7 +141,7 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return value;
 }
 
-function duration(env: Env, name: string, fallback: string, maxMs = 30 * 86_400_000): number {
+function duration(env: Env, name: ConfigVariable, fallback: string, maxMs = 30 * 86_400_000): number {
   const raw = read(env, name) ?? fallback;
   const ms = parseDuration(raw);
   if (ms === undefined || ms > maxMs) {
@@ -99,7 +150,7 @@ function duration(env: Env, name: string, fallback: string, maxMs = 30 * 86_400_
   return ms;
 }
 
-function bool(env: Env, name: string, fallback: boolean): boolean {
+function bool(env: Env, name: ConfigVariable, fallback: boolean): boolean {
   const raw = read(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
@@ -107,7 +158,7 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(env: Env, name: ConfigVariable, allowed: readonly T[], fallback: T): T {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -116,7 +167,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function postgresUrl(env: Env, name: string, dbName: string): string | undefined {
+function postgresUrl(env: Env, name: ConfigVariable, dbName: string): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
   let url: URL;
@@ -132,7 +183,7 @@ function postgresUrl(env: Env, name: string, dbName: string): string | undefined
   return url.toString();
 }
 
-function httpUrl(env: Env, name: string): string | undefined {
+function httpUrl(env: Env, name: ConfigVariable): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
   try {

@@ -1,5 +1,6 @@
 // All-in-one entry point (`npm start`): anything not configured falls back to an embedded part.
-import { loadConfigOrExit, runServer } from './run.js';
+import { runServer } from '../lifecycle/run-server.js';
+import { loadConfigOrExit } from '../lifecycle/startup.js';
 
 const config = loadConfigOrExit({ NODE_ENV: 'development', ...process.env });
 await runServer(config, { role: 'dev', embeddedWorker: true });

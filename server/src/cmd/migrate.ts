@@ -1,8 +1,8 @@
 // `npm run migrate`: applies pending migrations to DB_URI (or to the embedded database when unset).
 import { openDatabase } from '../compose.js';
 import { migrate } from '../db/migrate.js';
+import { loadConfigOrExit } from '../lifecycle/startup.js';
 import { createLogger, flushLogger } from '../telemetry/logger.js';
-import { loadConfigOrExit } from './run.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, sync: true, base: { role: 'migrate' } });

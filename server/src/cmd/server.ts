@@ -1,5 +1,6 @@
 // Production API entry point: never falls back to embedded parts.
-import { loadConfigOrExit, runServer } from './run.js';
+import { runServer } from '../lifecycle/run-server.js';
+import { loadConfigOrExit } from '../lifecycle/startup.js';
 
 const config = loadConfigOrExit();
 if (!config.dbUri) {

@@ -2,9 +2,10 @@
 // PostgreSQL; serves /health, /health/ready and /metrics on WORKER_PORT. Several may run at once.
 import { buildWorkerApp } from '../app.js';
 import { compose, composeWorker } from '../compose.js';
+import { onShutdownSignal } from '../lifecycle/shutdown.js';
+import { exitOnFatal, loadConfigOrExit } from '../lifecycle/startup.js';
 import { createAmqpTransport } from '../queue/amqp-transport.js';
 import { createLogger, flushLogger } from '../telemetry/logger.js';
-import { exitOnFatal, loadConfigOrExit, onShutdownSignal } from './run.js';
 
 const config = loadConfigOrExit();
 for (const [name, value] of [

@@ -1,8 +1,9 @@
 import type { Database, Queryable } from '../db/database.js';
 import { sqlState } from '../db/database.js';
 import { ERRORS } from '../errors.js';
+import { profileEventFrom } from '../events/profile-events.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom, UPLOAD_INTENT_DELAY_MS } from '../tasks/media-delete.js';
-import { eventFrom, type Profile, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
+import { type Profile, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
 import { notifyIfDue } from './tasks.js';
 
 export type ImageRecord = {
@@ -93,7 +94,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
                version = version + 1, updated_at = GREATEST($11, profiles.created_at)
              FROM i WHERE profiles.id = i.profile_id
              RETURNING ${profileColumnsOf('profiles')}
-           ), e AS (${eventFrom('profile.updated', 'p.updated_at')})
+           ), e AS (${profileEventFrom('updated', 'p.updated_at')})
            SELECT p.*, i.created_at AS image_created_at FROM p, i`,
         [
           image.id,
@@ -189,7 +190,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
              version = version + 1, updated_at = GREATEST($3, profiles.created_at)
            FROM i WHERE profiles.id = i.profile_id
            RETURNING ${profileColumnsOf('profiles')}
-         ), e AS (${eventFrom('profile.updated', 'p.updated_at')}),
+         ), e AS (${profileEventFrom('updated', 'p.updated_at')}),
          t AS (${mediaDeleteFrom('i', '$4', '$5')})
          SELECT p.* FROM p ${notifyIfDue('t')}`,
         [imageId, profileId, now, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts],

@@ -1,6 +1,7 @@
 import type { Profile, ProfileChanges } from '../api/schemas/profile.js';
 import { constraintOf, type Database, type Queryable, sqlState } from '../db/database.js';
 import { ERRORS } from '../errors.js';
+import { profileEventFrom } from '../events/profile-events.js';
 import type { Cursor } from '../lib/cursor.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom } from '../tasks/media-delete.js';
 import { notifyIfDue } from './tasks.js';
@@ -33,14 +34,6 @@ function emailTaken(err: unknown): never {
   throw err;
 }
 
-/**
- * The outbox row for a change, written by the same statement as the change itself (a data-modifying
- * CTE), so an event exists exactly when its change committed.
- */
-export const eventFrom = (routingKey: string, time: string) =>
-  `INSERT INTO outbox_events (routing_key, payload)
-   SELECT '${routingKey}', jsonb_build_object('id', p.id, 'version', p.version, 'time', ${time}) FROM p`;
-
 /** Escapes LIKE wildcards so that `q` matches literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -65,7 +58,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
           `WITH p AS (
              INSERT INTO profiles (id, name, email, bio, version, created_at, updated_at)
              VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING ${PROFILE_COLUMNS}
-           ), e AS (${eventFrom('profile.created', 'p.updated_at')})
+           ), e AS (${profileEventFrom('created', 'p.updated_at')})
            SELECT * FROM p`,
           [p.id, p.name, p.email, p.bio, p.now],
           'profile_insert',
@@ -121,7 +114,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
                version = version + 1, updated_at = GREATEST($5, created_at)
              WHERE id = $1 AND ($6::integer IS NULL OR version = $6::integer)
              RETURNING ${PROFILE_COLUMNS}
-           ), e AS (${eventFrom('profile.updated', 'p.updated_at')})
+           ), e AS (${profileEventFrom('updated', 'p.updated_at')})
            SELECT * FROM p`,
           [id, changes.name ?? null, changes.email ?? null, changes.bio ?? null, now, expected ?? null],
           'profile_update',
@@ -154,7 +147,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
         const rows = await tx.query<ProfileRow>(
           `WITH p AS (
              DELETE FROM profiles WHERE id = $1 RETURNING ${PROFILE_COLUMNS}
-           ), e AS (${eventFrom('profile.deleted', 'now()')}),
+           ), e AS (${profileEventFrom('deleted', 'now()')}),
            i AS (
              DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
              RETURNING original_key, medium_key, thumbnail_key

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createEventRelay } from '../events/relay.js';
 import type { Consumer, Disposition, TaskMessage, Transport } from '../queue/transport.js';
 import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
@@ -23,11 +24,12 @@ export type WorkerOptions = {
 
 /**
  * The worker: a scheduler that publishes due tasks from the table (safe with several workers:
- * SKIP LOCKED), and a consumer that claims each delivery, runs its handler under a renewed lease,
+ * SKIP LOCKED), the relay of outbox events, and a consumer that claims each delivery, runs its handler under a renewed lease,
  * and records the outcome fenced by attempt number (a stale attempt cannot overwrite a newer one).
  */
 export function createWorker(opts: WorkerOptions) {
   const { repo, transport, types, metrics, logger } = opts;
+  const relay = createEventRelay({ outbox: opts.outbox, transport, logger, pollMs: opts.pollMs });
   let consumer: Consumer | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
@@ -54,25 +56,6 @@ export function createWorker(opts: WorkerOptions) {
       await repo.release(failed);
       if (due.length < 100 || failed.length > 0) break;
     }
-  }
-
-  // Domain events wait in the outbox until the broker confirms them. Their relay is a loop of its
-  // own, so a backlog of events never delays due tasks; it runs back to back while one remains.
-  let relaying: Promise<void> | undefined;
-  let relayTimer: NodeJS.Timeout | undefined;
-  function relayTick() {
-    if (stopping) return;
-    let full = false;
-    relaying = opts.outbox
-      .relay(100, (e) => transport.publishEvent(e.routing_key, e.payload))
-      .then((n) => {
-        full = n === 100;
-      })
-      .catch((err) => logger.warn({ err: (err as Error).message }, 'event relay failed'))
-      .finally(() => {
-        relaying = undefined;
-        if (!stopping) relayTimer = setTimeout(relayTick, full ? 0 : opts.pollMs);
-      });
   }
 
   let again = false;
@@ -159,16 +142,15 @@ export function createWorker(opts: WorkerOptions) {
       consumer = await transport.consume(handle, opts.concurrency);
       unlisten = await opts.listenForDue?.(wake);
       tick();
-      relayTick();
+      relay.start();
       logger.info({ transport: transport.kind, concurrency: opts.concurrency }, 'worker started');
     },
     /** Stops taking work and waits for the tasks in hand to finish (the caller bounds the wait). */
     async stop(): Promise<void> {
       stopping = true;
       clearTimeout(timer);
-      clearTimeout(relayTimer);
       await unlisten?.();
-      await Promise.all([ticking, relaying]);
+      await Promise.all([ticking, relay.stop()]);
       await consumer?.stop();
     },
     get inFlight() {

@@ -30,7 +30,7 @@ export const api = (t: TestApp) => ({
 });
 
 /**
- * How the service uses the cache (DESIGN §5), for Redis and for the in-process twin alike.
+ * How the service uses the cache, for Redis and for the in-process twin alike.
  * `env` configures the store; each call must give a fresh, empty cache namespace.
  */
 export function cacheServiceSuite(name: string, env: () => Promise<Record<string, string>>) {

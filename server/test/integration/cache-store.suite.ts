@@ -19,7 +19,7 @@ const ids = (n: number, tag = 'p') =>
 const put = (store: CacheStore, id: string, version = 1, ttl = DAY) =>
   store.set(id, version, encodeEntry(version, `{"id":"${id}","version":${version}}`), ttl);
 
-/** DESIGN §5 semantics, identical for Redis and the in-process twin. */
+/** The cache semantics, identical for Redis and the in-process twin. */
 export function cacheStoreSuite(name: string, make: StoreFactory) {
   describe(`FIFO cache store: ${name}`, () => {
     const disposers: (() => Promise<void>)[] = [];

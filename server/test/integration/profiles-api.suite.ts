@@ -23,7 +23,7 @@ function assertProblem(res: LightMyRequestResponse, status: number, code: string
 }
 
 /**
- * The profiles API contract (DESIGN §4), run once per database engine: real PostgreSQL and embedded
+ * The profiles API contract, run once per database engine: real PostgreSQL and embedded
  * PGlite must behave identically.
  */
 export function profileApiSuite(

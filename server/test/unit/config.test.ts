@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config.js';
 import { parseDuration } from '../../src/lib/duration.js';
 
 describe('parseDuration', () => {
@@ -20,6 +20,21 @@ describe('parseDuration', () => {
 });
 
 describe('loadConfig', () => {
+  it('reads exactly the variables it declares', () => {
+    const read = new Set<string>();
+    const env = new Proxy<Record<string, string | undefined>>(
+      { STORAGE_DRIVER: 's3', S3_BUCKET: 'b', REDIS_ADDRESS: '127.0.0.1:6379' },
+      {
+        get(target, key) {
+          if (typeof key === 'string') read.add(key);
+          return target[key as string];
+        },
+      },
+    );
+    loadConfig(env);
+    assert.deepEqual([...read].sort(), [...CONFIG_VARIABLES].sort());
+  });
+
   it('has the documented defaults', () => {
     const c = loadConfig({});
     assert.equal(c.serverPort, 8080);

@@ -1,33 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp, buildWorkerApp } from '../app.js';
 import { compose, composeWorker } from '../compose.js';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import type { Config } from '../config.js';
 import { createMemoryTransport } from '../queue/memory-transport.js';
-import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
+import { createLogger, flushLogger } from '../telemetry/logger.js';
 import type { Worker } from '../worker/runner.js';
-
-/** Loads config or exits 1 with the bad variable's name on stderr. */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
-  try {
-    return loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`config error: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
-export function exitOnFatal(logger: Logger) {
-  const fatal = (kind: string) => (err: unknown) => {
-    logger.fatal({ err }, kind);
-    flushLogger(logger);
-    process.exit(1);
-  };
-  process.on('uncaughtException', fatal('uncaught exception'));
-  process.on('unhandledRejection', fatal('unhandled rejection'));
-}
+import { onShutdownSignal } from './shutdown.js';
+import { exitOnFatal } from './startup.js';
 
 /**
  * Composes, listens, and shuts down gracefully on SIGTERM/SIGINT: readiness turns 503, then the
@@ -76,37 +55,4 @@ export async function runServer(
       await container.close();
     },
   });
-}
-
-/**
- * On SIGTERM or SIGINT, runs `stop` once and exits 0; exits 1 if it fails or outlasts the grace period
- * (whatever was not finished by then, e.g. an unacked delivery, is left for another instance).
- */
-export function onShutdownSignal(opts: { logger: Logger; graceMs: number; stop: () => Promise<void> }): void {
-  const { logger, graceMs } = opts;
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    const started = Date.now();
-    logger.info({ signal, graceMs }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.error({ graceMs }, 'shutdown grace period exceeded; exiting');
-      flushLogger(logger);
-      process.exit(1);
-    }, graceMs);
-    force.unref();
-    try {
-      await opts.stop();
-      logger.info({ ms: Date.now() - started }, 'stopped');
-      flushLogger(logger);
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'shutdown failed');
-      flushLogger(logger);
-      process.exit(1);
-    }
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
 }

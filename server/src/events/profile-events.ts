@@ -1,0 +1,19 @@
+// What a profile change emits: one outbox row per change, written by the same SQL statement as the
+// change itself (a data-modifying CTE), so an event exists exactly when its change committed. The
+// worker's relay publishes the rows to the events exchange under their routing key.
+
+export const PROFILE_EVENTS = {
+  created: 'profile.created',
+  updated: 'profile.updated',
+  deleted: 'profile.deleted',
+} as const;
+
+export type ProfileEventKind = keyof typeof PROFILE_EVENTS;
+
+/**
+ * The CTE body inserting the event of `kind` for the rows of the CTE `p` (the changed profiles):
+ * `{id, version, time}`, public fields only. `time` is a SQL expression (e.g. `p.updated_at`).
+ */
+export const profileEventFrom = (kind: ProfileEventKind, time: string) =>
+  `INSERT INTO outbox_events (routing_key, payload)
+   SELECT '${PROFILE_EVENTS[kind]}', jsonb_build_object('id', p.id, 'version', p.version, 'time', ${time}) FROM p`;

@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { Transport } from '../queue/transport.js';
+import type { OutboxRepository } from '../repository/outbox.js';
+
+const BATCH = 100;
+
+/**
+ * Relays outbox events to the events exchange, each deleted once the broker confirms it. A loop of
+ * its own, beside the task scheduler, so a backlog of events never delays due tasks; it runs back
+ * to back while a backlog remains, and every `pollMs` otherwise. Several workers may relay at once
+ * (the outbox hands out rows with SKIP LOCKED).
+ */
+export function createEventRelay(opts: {
+  outbox: Pick<OutboxRepository, 'relay'>;
+  transport: Pick<Transport, 'publishEvent'>;
+  logger: Pick<Logger, 'warn'>;
+  pollMs: number;
+}) {
+  let stopping = false;
+  let relaying: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function tick() {
+    if (stopping) return;
+    let full = false;
+    relaying = opts.outbox
+      .relay(BATCH, (e) => opts.transport.publishEvent(e.routing_key, e.payload))
+      .then((n) => {
+        full = n === BATCH;
+      })
+      .catch((err) => opts.logger.warn({ err: (err as Error).message }, 'event relay failed'))
+      .finally(() => {
+        relaying = undefined;
+        if (!stopping) timer = setTimeout(tick, full ? 0 : opts.pollMs);
+      });
+  }
+
+  return {
+    start: tick,
+    /** Stops relaying; resolves once the batch in hand is confirmed or failed. */
+    async stop(): Promise<void> {
+      stopping = true;
+      clearTimeout(timer);
+      await relaying;
+    },
+  };
+}
