@@ -201,7 +201,7 @@ describe('Kubernetes manifests (k8s/simple)', { skip: kubectl.skip }, () => {
   it('Services and nginx point at the ports the pods listen on', () => {
     const serverPort = Number(find('ConfigMap', 'profile-config').data?.SERVER_PORT);
     assert.equal(find('Service', 'server').spec.ports[0]?.port, serverPort);
-    const nginxConf = readFileSync(join(ROOT, 'k8s/simple/nginx.conf'), 'utf8');
+    const nginxConf = readFileSync(join(ROOT, 'deploy/nginx/edge.conf'), 'utf8');
     assert.match(nginxConf, new RegExp(`server server:${serverPort}\\b`));
     assert.equal(find('Service', 'nginx').spec.ports[0]?.nodePort, 30080);
     const kind = readFileSync(join(ROOT, 'k8s/simple/kind-config.yaml'), 'utf8');
@@ -243,9 +243,9 @@ describe('nginx configs (nginx -t)', { skip: nginx.skip }, () => {
     check(join(ROOT, 'deploy/nginx/local-cluster.conf'));
   });
 
-  it('the Kubernetes and Compose edge (k8s/simple/nginx.conf), its service names standing in for this host', () => {
+  it('the Kubernetes and Compose edge (deploy/nginx/edge.conf), its service names standing in for this host', () => {
     // nginx -t resolves upstream names: here, the cluster's Services are not in DNS.
-    const conf = readFileSync(join(ROOT, 'k8s/simple/nginx.conf'), 'utf8')
+    const conf = readFileSync(join(ROOT, 'deploy/nginx/edge.conf'), 'utf8')
       .replace(/server server:/g, 'server 127.0.0.1:')
       .replace(/server client:/g, 'server 127.0.0.1:')
       .replaceAll('/tmp/', `${prefix}/`)
