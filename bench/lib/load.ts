@@ -39,6 +39,18 @@ export type LoadResult = {
 /** Non-2xx responses plus connection errors: anything above 0 makes a run suspect. */
 export const failures = (r: LoadResult) => r.non2xx + r.errors;
 
+/** The end of a run's progress line: how many requests failed, if any did. */
+export const failedNote = (r: LoadResult) => (failures(r) ? `, ${failures(r)} FAILED` : '');
+
+/**
+ * Of interleaved rounds, the one to keep: the faster, except that a round with failures stays kept, so that
+ * one clean round cannot hide a broken one.
+ */
+export function keepBest<T extends LoadResult>(kept: T | undefined, round: T): T {
+  if (!kept) return round;
+  return failures(kept) === 0 && (failures(round) > 0 || round.rps > kept.rps) ? round : kept;
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -31,7 +31,7 @@ export type SpawnOptions = {
   readyTimeoutMs?: number;
 };
 
-export { freePort } from '../../server/test/helpers/process.js';
+export { freePort } from '../../server/test/kit/process.js';
 
 /** The parts of the environment a child needs to run (PATH, HOME, …), without anything app-specific. */
 export function baseEnv(): Record<string, string> {

@@ -18,3 +18,7 @@ export function formatTable(columns: Column[], rows: string[][]): string {
 }
 
 export const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+export const left = (...headers: string[]): Column[] => headers.map((header) => ({ header }));
+export const right = (...headers: string[]): Column[] =>
+  headers.map((header) => ({ header, align: 'right' }));

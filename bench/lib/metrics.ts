@@ -1,0 +1,20 @@
+// The service's own counters, read from its /metrics, so that a scenario can tell what its cache did.
+import type { Running } from './proc.js';
+
+/** Sum of a counter's samples in Prometheus text format. */
+function counter(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^(\S+?)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m?.[1] === name) total += Number(m[2]);
+  }
+  return total;
+}
+
+export async function cacheCounters(target: Running): Promise<{ hits: number; misses: number }> {
+  const res = await fetch(`${target.url}/metrics`);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${target.url}/metrics answered ${res.status}`);
+  return { hits: counter(text, 'cache_hits_total'), misses: counter(text, 'cache_misses_total') };
+}

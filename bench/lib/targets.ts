@@ -1,0 +1,124 @@
+// The processes the bench measures and compares with. Each gets a free port of its own, is tracked for the
+// run's cleanup as soon as it exists, and is announced with its log file, where an odd number is explained.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  baseEnv,
+  freePort,
+  type Job,
+  type Running,
+  spawnAndWaitReady,
+  spawnJob,
+  waitForLog,
+} from './proc.js';
+import { deleteByPrefix } from './redis.js';
+import type { Resources } from './resources.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type ServiceName = 'service' | 'service-redis';
+export type BaselineName = 'fastify-pg' | 'fastify-redis';
+type JobName = 'amqp-echo' | 'sharp-raw';
+
+const baselineArgs = (name: BaselineName | JobName) => ['--import', 'tsx', `bench/baselines/${name}.ts`];
+
+/** `node <args>` from the repository root on a free port (in `portVar`), once /health/ready answers 200. */
+async function serve(
+  res: Resources,
+  name: string,
+  args: string[],
+  portVar: string,
+  env: Record<string, string>,
+): Promise<Running> {
+  const port = await freePort();
+  const target = await spawnAndWaitReady({
+    name,
+    args,
+    cwd: ROOT,
+    env: { ...baseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', ...env, [portVar]: String(port) },
+    port,
+    readyPath: '/health/ready',
+  });
+  res.track(target);
+  return target;
+}
+
+const announce = (target: Running, label = target.name) =>
+  console.log(`${label} ready at ${target.url} (log: ${target.logFile})`);
+
+async function startService(
+  res: Resources,
+  name: ServiceName,
+  extraEnv: Record<string, string> = {},
+): Promise<Running> {
+  const service = await serve(res, name, ['server/dist/cmd/server.js'], 'SERVER_PORT', {
+    DB_URI: res.config.dbUrl,
+    LOG_LEVEL: 'info',
+    DB_POOL_MAX: '10',
+    // Uploaded images go to a directory of the bench's own, removed at cleanup.
+    DATA_DIR: join(res.mediaRoot, name),
+    ...extraEnv,
+  });
+  announce(service);
+  return service;
+}
+
+export const services: Record<ServiceName, (res: Resources) => Promise<Running>> = {
+  // No REDIS_ADDRESS: the in-process cache (default capacity 10).
+  service: (res) => startService(res, 'service'),
+  'service-redis': async (res) => {
+    const { cacheKeyPrefix, redisAddress } = res.config;
+    // Entries of an earlier run would turn the cached scenario's first misses into hits.
+    const removed = await deleteByPrefix(await res.redis(), cacheKeyPrefix);
+    if (removed > 0) console.log(`deleted ${removed} stale keys under ${cacheKeyPrefix}`);
+    return startService(res, 'service-redis', {
+      REDIS_ADDRESS: redisAddress,
+      CACHE_KEY_PREFIX: cacheKeyPrefix,
+      CACHE_MAX_ENTRIES: '1000',
+    });
+  },
+};
+
+function baselineEnv(res: Resources, name: BaselineName): Record<string, string> {
+  if (name === 'fastify-pg') return { DB_URI: res.config.dbUrl };
+  return { REDIS_ADDRESS: res.config.redisAddress, CACHE_KEY_PREFIX: res.config.cacheKeyPrefix };
+}
+
+export async function startBaseline(res: Resources, name: BaselineName): Promise<Running> {
+  const baseline = await serve(res, name, baselineArgs(name), 'PORT', baselineEnv(res, name));
+  announce(baseline, `baseline ${name}`);
+  return baseline;
+}
+
+export async function startWorker(res: Resources, n: number): Promise<Running> {
+  const { dbUrl, queueUri, queueNamespace } = res.config;
+  const worker = await serve(res, `worker-${n}`, ['server/dist/cmd/worker.js'], 'WORKER_PORT', {
+    DB_URI: dbUrl,
+    QUEUE_URI: queueUri,
+    QUEUE_NAMESPACE: queueNamespace,
+    LOG_LEVEL: 'info',
+    DB_MIGRATE_ON_START: 'false',
+  });
+  // Ready means connected; consuming starts a moment later.
+  await waitForLog(worker, '"msg":"worker started"');
+  announce(worker);
+  return worker;
+}
+
+/** A baseline that runs to completion and prints its result as one JSON line. */
+export function baselineJob(
+  res: Resources,
+  name: JobName,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Job {
+  const job = spawnJob({
+    name,
+    args: baselineArgs(name),
+    cwd: ROOT,
+    env: { ...baseEnv(), ...env },
+    timeoutMs,
+  });
+  res.track(job);
+  return job;
+}

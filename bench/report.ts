@@ -1,0 +1,214 @@
+// What a run prints at the end: one table per part that ran, with its legend, then the problems that make
+// any of its numbers invalid.
+import { failures, type LoadResult } from './lib/load.js';
+import { fixed, formatTable, left, right } from './lib/table.js';
+import { CACHED, type Derived } from './scenarios/http/cached.js';
+import { DB_PATH } from './scenarios/http/database.js';
+import type { ScenarioResult } from './scenarios/http/scenario.js';
+import { CONNECTIONS, IMAGE_PART, type ImagesResult, imageTarget } from './scenarios/images.js';
+import type { BatchStats, Dist } from './scenarios/tasks/batch.js';
+import type { Submitted } from './scenarios/tasks/submit.js';
+import { type TasksResult, targetNames } from './scenarios/tasks/suite.js';
+
+export type Report = {
+  http: ScenarioResult[];
+  derived: Derived | undefined;
+  tasks: TasksResult | undefined;
+  images: ImagesResult | undefined;
+};
+
+const check = (x: LoadResult) => (failures(x) === 0 ? 'ok' : `ERRORS: ${x.non2xx} non-2xx, ${x.errors} conn`);
+
+function httpRows(r: ScenarioResult): string[][] {
+  const hits = r.service.cache?.hitRatio;
+  const service = [
+    r.name,
+    r.serviceName,
+    fixed(r.service.rps, 0),
+    fixed(r.service.p50),
+    fixed(r.service.p99),
+    fixed(r.ratios.rps),
+    fixed(r.ratios.p99),
+    hits === null || hits === undefined ? '' : `${fixed(hits * 100, 1)}%`,
+    [check(r.service), ...r.warnings.map(() => 'CACHE WARNING')].join(', '),
+  ];
+  const b = r.baselineResult;
+  return [service, ['', r.baseline, fixed(b.rps, 0), fixed(b.p50), fixed(b.p99), '', '', '', check(b)]];
+}
+
+function httpTable(results: ScenarioResult[]): string {
+  return formatTable(
+    [
+      ...left('scenario', 'target'),
+      ...right('req/s', 'p50 ms', 'p99 ms', 'req/s vs base', 'p99 vs base', 'cache hits'),
+      ...left('check'),
+    ],
+    results.flatMap(httpRows),
+  );
+}
+
+const HTTP_LEGEND =
+  'req/s vs base: service ÷ baseline (higher is better); p99 vs base: service ÷ baseline (lower is better); ' +
+  "cache hits: the service's cache hit ratio during the kept measured run";
+
+function derivedTable(d: Derived | undefined): string {
+  if (!d) return `cached GET vs DB GET: n/a (needs both "${DB_PATH}" and "${CACHED}"; see BENCH_ONLY)`;
+  const table = formatTable(
+    [...left('cached GET vs DB GET'), ...right('req/s', 'p99 ms')],
+    [
+      [`${d.cached.target} "${d.cached.scenario}"`, fixed(d.cached.rps, 0), fixed(d.cached.p99)],
+      [`${d.db.target} "${d.db.scenario}" (DB path)`, fixed(d.db.rps, 0), fixed(d.db.p99)],
+      ['cached ÷ DB', `${fixed(d.rpsRatio)}×`, `${fixed(d.p99Ratio)}×`],
+    ],
+  );
+  const targets = formatTable(
+    [...left('target'), ...right('actual'), ...left('')],
+    d.targets.map((t) => [
+      `${t.name} ${t.op === '>=' ? '≥' : '≤'} ${t.bound}×`,
+      `${fixed(t.value)}×`,
+      t.met ? 'met' : 'NOT MET',
+    ]),
+  );
+  return `${table}\n\n${targets}`;
+}
+
+const status = (submit: Submitted, stats: BatchStats) =>
+  submit.rejected === 0 && stats.succeeded === submit.offered
+    ? 'ok'
+    : `ERRORS: ${submit.rejected} rejected, ${stats.failed} failed, ${stats.unfinished} unfinished`;
+
+const verdict = (r: TasksResult, name: string) => {
+  const t = r.targets.find((x) => x.name === name);
+  return t ? `${t.target}: ${t.met ? 'met' : 'NOT MET'}` : '';
+};
+
+const dist = (d: Dist) => [fixed(d.p50), fixed(d.p95), fixed(d.p99), fixed(d.max)];
+const NO_DIST = ['', '', '', ''];
+
+function throughputRows(r: TasksResult): string[][] {
+  const rows = r.throughput.map((t) => [
+    `throughput (${t.stats.total} echo)`,
+    String(t.workers),
+    fixed(t.tasksPerSec, 0),
+    ...NO_DIST,
+    r.baseline ? `${fixed(t.vsBaseline)}×` : '',
+    t.workers === 2 ? verdict(r, targetNames.throughput) : '',
+    status(t.submit, t.stats),
+  ]);
+  const b = r.baseline;
+  if (b) {
+    const label = `amqp-echo baseline (${b.messages} msgs, ${b.confirmWindow} confirms in flight)`;
+    rows.push([label, '', fixed(b.msgsPerSec, 0), ...NO_DIST, '', '', 'ok']);
+  }
+  return rows;
+}
+
+function latencyRows(r: TasksResult): string[][] {
+  const l = r.latency;
+  if (!l) return [];
+  return [
+    [
+      `@${l.rate}/s submit→succeeded`,
+      String(l.workers),
+      '',
+      ...dist(l.stats.e2e),
+      '',
+      verdict(r, targetNames.latency(l.rate)),
+      `${status(l.submit, l.stats)} (${l.stats.total} tasks, accepted ${fixed(l.submit.acceptedPerSec, 1)}/s)`,
+    ],
+    [`@${l.rate}/s scheduler lag`, String(l.workers), '', ...dist(l.stats.lag), '', '', ''],
+  ];
+}
+
+function delayedRows(r: TasksResult): string[][] {
+  const d = r.delayed;
+  if (!d) return [];
+  return [
+    [
+      `delayed ${d.delaySec} s: scheduler lag`,
+      String(d.workers),
+      '',
+      ...dist(d.stats.lag),
+      '',
+      verdict(r, targetNames.delayed),
+      `${status(d.submit, d.stats)} (${d.stats.total} tasks)`,
+    ],
+  ];
+}
+
+function tasksTable(r: TasksResult): string {
+  return formatTable(
+    [
+      ...left('tasks scenario'),
+      ...right('workers', 'tasks/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'vs amqp-echo'),
+      ...left('target', 'check'),
+    ],
+    [...throughputRows(r), ...latencyRows(r), ...delayedRows(r)],
+  );
+}
+
+const TASKS_LEGEND =
+  'tasks/s: succeeded ÷ (last finished_at − first created_at), submission included (32 in flight); ' +
+  'vs amqp-echo: ÷ the baseline msgs/s (publish with confirms → consume with acks, no database); ' +
+  'submit→succeeded: finished_at − created_at; scheduler lag: started_at − run_at';
+
+function imagesTable(r: ImagesResult): string {
+  const { service: s, raw } = r;
+  return formatTable(
+    [
+      ...left(`${IMAGE_PART} (${r.fixture.width}×${r.fixture.height} JPEG)`),
+      ...right('per s', 'p50 ms', 'p99 ms', 'vs raw'),
+      ...left(`target ${imageTarget.label}`),
+    ],
+    [
+      [
+        `service: POST …/images, ${CONNECTIONS} in flight`,
+        fixed(s.rps, 1),
+        fixed(s.p50),
+        fixed(s.p99),
+        `${fixed(r.ratio)}×`,
+        r.met ? 'met' : 'NOT MET',
+      ],
+      [`raw sharp, ${r.concurrency} at a time`, fixed(raw.perSec, 1), fixed(raw.p50), fixed(raw.p99), '', ''],
+    ],
+  );
+}
+
+export function printReport(r: Report): void {
+  if (r.http.length > 0) {
+    console.log(`\n${httpTable(r.http)}\n`);
+    console.log(HTTP_LEGEND);
+    console.log(`\n${derivedTable(r.derived)}\n`);
+  }
+  if (r.tasks) {
+    console.log(`\n${tasksTable(r.tasks)}\n`);
+    console.log(`${TASKS_LEGEND}\n`);
+  }
+  if (r.images) console.log(`\n${imagesTable(r.images)}\n`);
+}
+
+function printWarnings(heading: string, warnings: readonly string[]): void {
+  console.error(heading);
+  for (const w of warnings) console.error(`  - ${w}`);
+}
+
+/** Prints why numbers of the run are not valid; returns whether there was any such reason. */
+export function printProblems(r: Report): boolean {
+  const quoted = (rs: ScenarioResult[]) => rs.map((x) => `"${x.name}"`).join(', ');
+  const flagged = r.http.filter((x) => x.flagged);
+  if (flagged.length > 0)
+    console.error(`\nWARNING: errors during ${quoted(flagged)}; those numbers are not valid`);
+  const warned = r.http.filter((x) => x.warnings.length > 0);
+  if (warned.length > 0) {
+    printWarnings(
+      `\nWARNING: cache problems during ${quoted(warned)}; those numbers are not valid:`,
+      warned.flatMap((x) => x.warnings),
+    );
+  }
+  const images = r.images?.warnings ?? [];
+  if (images.length > 0)
+    printWarnings('\nWARNING: image upload problems; those numbers are not valid:', images);
+  const tasks = r.tasks?.warnings ?? [];
+  if (tasks.length > 0) printWarnings('\nWARNING: task problems; those numbers are not valid:', tasks);
+  return flagged.length + warned.length + images.length + tasks.length > 0;
+}

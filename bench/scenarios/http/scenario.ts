@@ -1,0 +1,40 @@
+// What an HTTP scenario is: the same request sent to the service and to a baseline that does the same work
+// with nothing around it, so that the ratio of the two is the service's own overhead.
+import type { LoadResult, LoadSpec } from '../../lib/load.js';
+import type { Running } from '../../lib/proc.js';
+import type { Resources } from '../../lib/resources.js';
+import type { BaselineName, ServiceName } from '../../lib/targets.js';
+
+/** ids: every seeded id; hot: the cached scenario's hot set, a random sample of them. */
+export type Context = { ids: readonly string[]; hot: readonly string[]; runId: string };
+export type Side = 'service' | 'baseline';
+export type Pair = Record<Side, Running>;
+
+export type Scenario = {
+  name: string;
+  /** The service instance under test; 'service' unless said otherwise. */
+  service?: ServiceName;
+  baseline: BaselineName;
+  load: Record<Side, (ctx: Context) => LoadSpec>;
+  /** Runs once before the first round, both targets ready; returns warnings that invalidate the scenario. */
+  prepare?: (pair: Pair, ctx: Context, res: Resources) => Promise<string[]>;
+  /** The service should answer (nearly) every lookup from its cache; a lower hit ratio is a warning. */
+  expectCacheHits?: boolean;
+};
+
+/** The service's cache lookups during one measured run (from its /metrics); hitRatio null without lookups. */
+export type CacheStats = { hits: number; misses: number; hitRatio: number | null };
+export type Measured = LoadResult & { cache?: CacheStats };
+
+export type ScenarioResult = {
+  name: string;
+  serviceName: ServiceName;
+  baseline: BaselineName;
+  order: Side[];
+  flagged: boolean;
+  service: Measured;
+  baselineResult: Measured;
+  ratios: { rps: number; p99: number };
+  /** Problems that make the numbers meaningless (e.g. the cache did not serve the cached scenario). */
+  warnings: string[];
+};

@@ -1,0 +1,86 @@
+// Submitting echo tasks through the API and counting what it accepted (202): a closed loop, as fast as it
+// answers, for throughput; an open loop at a fixed rate for latency, where a slow answer must not slow
+// the offered load down.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eachLimit } from '../../lib/concurrency.js';
+
+export const SUBMIT_CONCURRENCY = 32;
+
+export type Submitted = {
+  offered: number;
+  accepted: number;
+  rejected: number;
+  firstError?: string;
+  seconds: number;
+};
+
+type TaskBody = { type: 'echo'; payload: { batch: string; i: number }; delay: number };
+export type Post = (body: TaskBody, into: Submitted) => Promise<void>;
+
+export function submitter(serviceUrl: string): Post {
+  const url = `${serviceUrl}/api/v1/tasks/delayed`;
+  return async (body, into) => {
+    into.offered += 1;
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status === 202) into.accepted += 1;
+      else {
+        into.rejected += 1;
+        into.firstError ??= `HTTP ${res.status}: ${text.slice(0, 200)}`;
+      }
+    } catch (err) {
+      into.rejected += 1;
+      into.firstError ??= (err as Error).message;
+    }
+  };
+}
+
+const emptySubmitted = (): Submitted => ({ offered: 0, accepted: 0, rejected: 0, seconds: 0 });
+
+/** `count` tasks, at most `concurrency` requests in flight. */
+export async function submitBatch(
+  post: Post,
+  batch: string,
+  count: number,
+  delay: number,
+  concurrency = SUBMIT_CONCURRENCY,
+): Promise<Submitted> {
+  const out = emptySubmitted();
+  const started = performance.now();
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  await eachLimit(indexes, concurrency, (i) => post({ type: 'echo', payload: { batch, i }, delay }, out));
+  out.seconds = (performance.now() - started) / 1000;
+  return out;
+}
+
+/** The i-th task is sent at i ÷ rate seconds whether or not earlier ones were answered. */
+export async function submitAtRate(
+  post: Post,
+  batch: string,
+  rate: number,
+  durationSec: number,
+): Promise<Submitted & { maxInFlight: number }> {
+  const out = { ...emptySubmitted(), maxInFlight: 0 };
+  const total = Math.round(rate * durationSec);
+  const pending = new Set<Promise<void>>();
+  const started = performance.now();
+  for (let i = 0; i < total; ) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+    for (; i < due; i++) {
+      const p: Promise<void> = post({ type: 'echo', payload: { batch, i }, delay: 0 }, out).finally(() =>
+        pending.delete(p),
+      );
+      pending.add(p);
+    }
+    out.maxInFlight = Math.max(out.maxInFlight, pending.size);
+    if (i < total) await sleep(Math.max(0, started + (i * 1000) / rate - performance.now()));
+  }
+  await Promise.all(pending);
+  out.seconds = (performance.now() - started) / 1000;
+  return out;
+}

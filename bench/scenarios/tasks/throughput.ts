@@ -1,0 +1,87 @@
+// "tasks throughput": echo tasks submitted as fast as the API takes them, with 1 worker then 2,
+// throughput = succeeded ÷ (last finished_at − first created_at); then the broker leg alone (amqp-echo,
+// publish with confirms → consume with acks, no database) with the same count, as the ceiling the
+// workers are compared with.
+import { fixed } from '../../lib/table.js';
+import { baselineJob } from '../../lib/targets.js';
+import { type BatchStats, perSec, problems, runBatch, type TaskRun } from './batch.js';
+import { type Submitted, submitBatch } from './submit.js';
+import { WARMUP_TASKS } from './workers.js';
+
+export type ThroughputResult = {
+  workers: number;
+  batch: string;
+  submit: Submitted & { acceptedPerSec: number };
+  stats: BatchStats;
+  /** succeeded ÷ (last finished_at − first created_at) */
+  tasksPerSec: number;
+  /** ÷ amqp-echo msgs/s */
+  vsBaseline: number;
+};
+
+export type BaselineResult = {
+  name: 'amqp-echo';
+  messages: number;
+  seconds: number;
+  msgsPerSec: number;
+  prefetch: number;
+  confirmWindow: number;
+};
+
+export async function measureThroughput(run: TaskRun): Promise<ThroughputResult[]> {
+  const count = run.res.config.tasks;
+  const results: ThroughputResult[] = [];
+  for (const n of [1, 2]) {
+    await run.workers.ensure(n);
+    const batch = `${run.runId}-throughput-${n}`;
+    process.stdout.write(`tasks throughput → ${n} worker(s): ${count} echo tasks … `);
+    const { submit, stats } = await runBatch(run, batch, (post) => submitBatch(post, batch, count, 0));
+    const r: ThroughputResult = {
+      workers: n,
+      batch,
+      submit: { ...submit, acceptedPerSec: perSec(stats.total - 1, stats.submitSec) },
+      stats,
+      tasksPerSec: perSec(stats.succeeded, stats.spanSec),
+      vsBaseline: Number.NaN,
+    };
+    console.log(
+      `${fixed(r.tasksPerSec, 0)} tasks/s end to end (accepted ${fixed(r.submit.acceptedPerSec, 0)}/s)`,
+    );
+    run.warn(problems(`tasks throughput, ${n} worker(s)`, submit, stats));
+    results.push(r);
+  }
+  return results;
+}
+
+/** Sets each throughput result's vsBaseline; null when the baseline failed (a warning says why). */
+export async function measureAmqpEcho(
+  run: TaskRun,
+  throughput: ThroughputResult[],
+): Promise<BaselineResult | null> {
+  const { tasks: count, queueUri, queueNamespace } = run.res.config;
+  process.stdout.write(`amqp-echo baseline: ${count} messages … `);
+  const env = {
+    NODE_ENV: 'production',
+    QUEUE_URI: queueUri,
+    QUEUE: `${queueNamespace}.amqp-echo`,
+    COUNT: String(count),
+    WARMUP: String(Math.min(WARMUP_TASKS, count)),
+    PREFETCH: '16',
+    CONFIRM_WINDOW: '100',
+  };
+  const job = baselineJob(run.res, 'amqp-echo', env, 60_000 + count * 20);
+  try {
+    const out = (await job.output).trim().split('\n').at(-1) ?? '';
+    const baseline: BaselineResult = {
+      name: 'amqp-echo',
+      ...(JSON.parse(out) as Omit<BaselineResult, 'name'>),
+    };
+    console.log(`${fixed(baseline.msgsPerSec, 0)} msgs/s`);
+    for (const r of throughput) r.vsBaseline = r.tasksPerSec / baseline.msgsPerSec;
+    return baseline;
+  } catch (err) {
+    console.log('failed');
+    run.warn([`amqp-echo baseline: ${(err as Error).message}`]);
+    return null;
+  }
+}
