@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { api, type Image, type Profile } from '@/lib/api';
+import { api, type Profile } from '@/lib/api';
 
 const initials = (name: string) =>
   name
@@ -30,7 +30,8 @@ export function Avatar({
       return;
     }
     let live = true;
-    api<Image[]>(`/api/v1/profiles/${profile.id}/images`)
+    api
+      .get('/api/v1/profiles/{id}/images', { path: { id: profile.id } })
       .then(({ data }) => {
         if (live)
           setThumb(data.find((i) => i.url === newest)?.variants.thumbnail ?? data[0]?.variants.thumbnail);

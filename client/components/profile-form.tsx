@@ -2,8 +2,7 @@
 
 import { type FormEvent, useState } from 'react';
 import { Field } from '@/components/field';
-
-export type ProfileFields = { name: string; email: string; bio: string };
+import type { ProfileFields } from '@/lib/api';
 
 /** Name, email and bio, with the API's field errors shown beside their inputs. */
 export function ProfileForm({

@@ -1,107 +1,69 @@
-// The API's types and one way to call it. Every call goes to this origin; next.config.ts rewrites
-// /api, /media, /health/ready and /metrics to the API, so the browser never needs CORS.
+// The API's types and one way to call it. The types are the generated ones (lib/api.gen.ts, from the
+// API's OpenAPI document), named here: what the server changes, the client sees at compile time.
+// Every call goes to this origin; next.config.ts rewrites /api, /media, /health/ready and /metrics to
+// the API, so the browser never needs CORS.
 
-export type Profile = {
-  id: string;
-  name: string;
-  email: string;
-  bio: string;
-  image_urls: string[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-};
+import type { components, paths } from './api.gen';
+import { ApiError, toApiError } from './api-error';
+import {
+  type Answer,
+  apiPath,
+  type Method,
+  type Operation,
+  type OptionsArg,
+  type PathFor,
+} from './api-operations';
 
-export type Image = {
-  id: string;
-  url: string;
-  variants: { original: string; medium: string; thumbnail: string };
-  content_type: string;
-  width: number;
-  height: number;
-  bytes: number;
-  created_at: string;
-};
+type Schemas = components['schemas'];
+export type Profile = Schemas['Profile'];
+export type ProfileFields = Pick<Profile, 'name' | 'email' | 'bio'>;
+export type Image = Schemas['Image'];
+export type Task = Schemas['Task'];
+export type TaskStatus = Task['status'];
+export type TaskSubmission = NonNullable<
+  paths['/api/v1/tasks/delayed']['post']['requestBody']
+>['content']['application/json'];
+/** The task types the API accepts. */
+export type TaskType = NonNullable<TaskSubmission['type']>;
+export type Readiness = Schemas['Readiness'];
+export type DependencyCheck = Readiness['checks']['database'];
+export type Problem = Schemas['Problem'];
+export type FieldError = NonNullable<Problem['errors']>[number];
 
-export type TaskStatus = 'scheduled' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export type Task = {
-  id: string;
-  type: string;
-  status: TaskStatus;
-  payload: unknown;
-  result: unknown;
-  error: string | null;
-  attempts: number;
-  max_attempts: number;
-  run_at: string;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-};
+export { ApiError, asApiError, type ErrorCode, toApiError } from './api-error';
+export { apiPath } from './api-operations';
 
 export const FINISHED: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-export type FieldError = { field: string; message: string };
-
-/** An RFC 9457 problem from the API, or a network failure (status 0). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly errors: FieldError[] = [],
-    readonly requestId?: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  /** The first message for each field, for showing beside the inputs. */
-  byField(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const e of this.errors) out[e.field] ??= e.message;
-    return out;
-  }
-}
-
-type Problem = {
-  status?: number;
-  code?: string;
-  detail?: string;
-  errors?: FieldError[];
-  request_id?: string;
-};
-
-export async function toApiError(res: Response): Promise<ApiError> {
-  let problem: Problem = {};
-  try {
-    problem = (await res.json()) as Problem;
-  } catch {
-    // not JSON (a proxy's error page): the status says enough
-  }
-  return new ApiError(
-    res.status,
-    problem.code ?? 'http_error',
-    problem.detail ?? `The server answered ${res.status} ${res.statusText}`,
-    problem.errors ?? [],
-    problem.request_id,
-  );
-}
-
 export type ApiResponse<T> = { data: T; headers: Headers; status: number };
 
+type CallOptions = {
+  path?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
+
+function url(path: string, options: CallOptions): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(options.query ?? {}))
+    if (value !== undefined) query.set(name, String(value));
+  const base = apiPath(path as keyof paths, options.path);
+  return query.size ? `${base}?${query}` : base;
+}
+
 /** Calls the API; resolves with the parsed body, rejects with an ApiError. */
-export async function api<T>(path: string, init: RequestInit = {}): Promise<ApiResponse<T>> {
+async function call(method: Method, path: string, options: CallOptions = {}): Promise<ApiResponse<unknown>> {
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   let res: Response;
   try {
-    res = await fetch(path, {
-      ...init,
+    res = await fetch(url(path, options), {
+      method: method.toUpperCase(),
+      ...(body === undefined ? {} : { body }),
       headers: {
         accept: 'application/json',
-        ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
-        ...init.headers,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
       },
       cache: 'no-store',
     });
@@ -109,9 +71,29 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<ApiR
     throw new ApiError(0, 'network', 'The API cannot be reached; check your connection and retry');
   }
   if (!res.ok) throw await toApiError(res);
-  const data = (res.status === 204 ? null : await res.json()) as T;
+  const data = res.status === 204 ? null : await res.json();
   return { data, headers: res.headers, status: res.status };
 }
+
+type Call<M extends Method> = <P extends PathFor<M>>(
+  path: P,
+  ...options: OptionsArg<Operation<P, M>>
+) => Promise<ApiResponse<Answer<Operation<P, M>>>>;
+
+const caller =
+  <M extends Method>(method: M): Call<M> =>
+  (path, ...[options]) =>
+    // The body is taken to be what the OpenAPI document says the API answers: it is not checked.
+    call(method, path, options as CallOptions) as never;
+
+/** `api.get('/api/v1/profiles/{id}', { path: { id } })`: typed by the API's OpenAPI document. */
+export const api = {
+  get: caller('get'),
+  post: caller('post'),
+  put: caller('put'),
+  patch: caller('patch'),
+  delete: caller('delete'),
+};
 
 /** The `cursor` of a `Link: <…>; rel="next"` header, if there is a next page. */
 export function nextCursor(headers: Headers): string | undefined {
@@ -119,35 +101,3 @@ export function nextCursor(headers: Headers): string | undefined {
   const target = link && /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
   return target ? (new URL(target, 'http://x').searchParams.get('cursor') ?? undefined) : undefined;
 }
-
-/** Uploads an image with progress reports (fetch cannot report upload progress; XHR can). */
-export function uploadImage(
-  profileId: string,
-  file: File,
-  onProgress: (fraction: number) => void,
-): { done: Promise<Image>; abort: () => void } {
-  const xhr = new XMLHttpRequest();
-  const done = new Promise<Image>((resolve, reject) => {
-    xhr.open('POST', `/api/v1/profiles/${profileId}/images`);
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
-    };
-    xhr.onload = async () => {
-      const res = new Response(xhr.responseText, { status: xhr.status });
-      if (xhr.status === 200 || xhr.status === 201) resolve(JSON.parse(xhr.responseText) as Image);
-      else reject(await toApiError(res));
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload failed: the connection was lost'));
-    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'The upload was cancelled'));
-    const form = new FormData();
-    form.append('image', file);
-    xhr.send(form);
-  });
-  return { done, abort: () => xhr.abort() };
-}
-
-export const formatBytes = (n: number) =>
-  n < 1024 ? `${n} B` : n < 1_048_576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1_048_576).toFixed(1)} MiB`;
-
-export const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');

@@ -5,24 +5,21 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ProfileForm } from '@/components/profile-form';
 import { Notice } from '@/components/states';
-import { ApiError, api, type Profile } from '@/lib/api';
+import { type ApiError, api, asApiError, type ProfileFields } from '@/lib/api';
 
 export default function NewProfilePage() {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
 
-  const create = async (fields: { name: string; email: string; bio: string }) => {
+  const create = async (fields: ProfileFields) => {
     setBusy(true);
     setError(undefined);
     try {
-      const { data } = await api<Profile>('/api/v1/profiles', {
-        method: 'POST',
-        body: JSON.stringify(fields),
-      });
+      const { data } = await api.post('/api/v1/profiles', { body: fields });
       router.push(`/profiles/${data.id}?created=1`);
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'unknown', String(err)));
+      setError(asApiError(err));
       setBusy(false);
     }
   };
