@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestApp, type TestApp, uniqueEmail } from '../kit/app.js';
+import { type TestApp, testApp, uniqueEmail } from '../kit/app.js';
 
 type Json = Record<string, unknown>;
 const BASE = '/api/v1/profiles';
+const UNKNOWN_ID = '0190a9f0-0000-7000-8000-000000000000';
 
 /** Reads one sample of a metric from the Prometheus text (0 when absent). */
 export async function metric(t: TestApp, name: string, labels = ''): Promise<number> {
@@ -29,22 +30,20 @@ export const api = (t: TestApp) => ({
   remove: (id: string) => t.app.inject({ method: 'DELETE', url: `${BASE}/${id}` }),
 });
 
-/**
- * How the service uses the cache, for Redis and for the in-process twin alike.
- * `env` configures the store; each call must give a fresh, empty cache namespace.
- */
-export function cacheServiceSuite(name: string, env: () => Promise<Record<string, string>>) {
-  describe(`profile cache in the service: ${name}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await startTestApp({ env: { CACHE_MAX_ENTRIES: '10', ...(await env()) } });
-    });
-    after(async () => {
-      await t?.close();
-    });
+export type CacheEnv = () => Promise<Record<string, string>>;
 
-    it('writes through on create and update, reads through on a miss, removes on delete', async () => {
-      const a = api(t);
+/**
+ * How the service uses the cache, for Redis and for the in-process twin alike. `env` configures the
+ * store; each call must give a fresh, empty cache namespace, and each test gets an app (and so a
+ * cache) of its own: what one test leaves in the cache cannot change what another measures.
+ */
+export function cacheServiceSuite(name: string, env: CacheEnv) {
+  describe(`profile cache in the service: ${name}`, () => {
+    const fresh = async (t: TestContext) =>
+      testApp(t, { env: { CACHE_MAX_ENTRIES: '10', ...(await env()) } });
+
+    it('writes through on create and update, reads through on a miss, removes on delete', async (ctx) => {
+      const a = api(await fresh(ctx));
       const p = await a.create();
       const first = await a.get(p.id);
       assert.equal(first.headers['x-cache'], 'HIT', 'create wrote through');
@@ -63,8 +62,8 @@ export function cacheServiceSuite(name: string, env: () => Promise<Record<string
       assert.equal(gone.headers['x-cache'], undefined);
     });
 
-    it('evicts the oldest of 11 and serves it again through a miss', async () => {
-      const a = api(t);
+    it('evicts the oldest of 11 and serves it again through a miss', async (ctx) => {
+      const a = api(await fresh(ctx));
       const made = [];
       for (let i = 0; i < 11; i++) made.push(await a.create());
       const [oldest, second] = made;
@@ -79,38 +78,27 @@ export function cacheServiceSuite(name: string, env: () => Promise<Record<string
         assert.equal((await a.get(p.id)).headers['x-cache'], 'HIT', `${p.id} still cached`);
     });
 
-    it('counts every lookup once: hits + misses = lookups; evictions and entries are exact', async () => {
+    it('counts every lookup once: hits + misses = lookups; evictions and entries are exact', async (ctx) => {
+      const t = await fresh(ctx);
       const a = api(t);
-      const before = {
-        hits: await metric(t, 'cache_hits_total'),
-        misses: await metric(t, 'cache_misses_total'),
-        evictions: await metric(t, 'cache_evictions_total'),
-        errors: await metric(t, 'cache_errors_total', 'operation="get"'),
-      };
       const made = [];
       for (let i = 0; i < 13; i++) made.push(await a.create());
-      let lookups = 0;
-      for (const p of made.slice(-5)) {
-        await a.get(p.id);
-        lookups++;
-      }
-      await a.get('0190a9f0-0000-7000-8000-000000000000'); // unknown: a miss, then 404
-      lookups++;
+      for (const p of made.slice(-5)) await a.get(p.id);
+      await a.get(UNKNOWN_ID); // unknown: a miss, then 404
       await a.get('not-a-uuid'); // malformed: 404 before any lookup
-      const hits = (await metric(t, 'cache_hits_total')) - before.hits;
-      const misses = (await metric(t, 'cache_misses_total')) - before.misses;
-      assert.equal(hits + misses, lookups);
-      assert.deepEqual([hits, misses], [5, 1]);
-      // 10 entries were live before (previous tests filled the cache); 13 inserts evicted 13.
-      assert.equal((await metric(t, 'cache_evictions_total')) - before.evictions, 13);
+      const [hits, misses] = [await metric(t, 'cache_hits_total'), await metric(t, 'cache_misses_total')];
+      assert.deepEqual([hits, misses], [5, 1], 'six lookups: five cached, one unknown');
+      // An empty cache of 10: the 11th to 13th inserts each pushed out the oldest.
+      assert.equal(await metric(t, 'cache_evictions_total'), 3);
       assert.equal(await metric(t, 'cache_entries'), 10);
-      assert.equal((await metric(t, 'cache_errors_total', 'operation="get"')) - before.errors, 0);
+      assert.equal(await metric(t, 'cache_errors_total', 'operation="get"'), 0);
       assert.ok(
-        (await metric(t, 'cache_operation_duration_seconds_count', 'operation="set",outcome="ok"')) > 0,
+        (await metric(t, 'cache_operation_duration_seconds_count', 'operation="set",outcome="ok"')) >= 13,
       );
     });
 
-    it('stampede: concurrent misses for one id make one database read', async () => {
+    it('stampede: concurrent misses for one id make one database read', async (ctx) => {
+      const t = await fresh(ctx);
       const a = api(t);
       const target = await a.create();
       for (let i = 0; i < 10; i++) await a.create(); // pushes target out
@@ -125,7 +113,8 @@ export function cacheServiceSuite(name: string, env: () => Promise<Record<string
       assert.equal((await metric(t, 'cache_misses_total')) - misses, 50);
     });
 
-    it('reports the cache in readiness', async () => {
+    it('reports the cache in readiness', async (ctx) => {
+      const t = await fresh(ctx);
       const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
       assert.equal(ready.statusCode, 200);
       const cache = (ready.json() as { checks: { cache: { status: string; breaker: string } } }).checks.cache;
@@ -136,27 +125,19 @@ export function cacheServiceSuite(name: string, env: () => Promise<Record<string
 }
 
 /** TTLs come from CACHE_TTL_CREATED (create and read-through) and CACHE_TTL_UPDATED (update). */
-export function cacheTtlSuite(name: string, env: () => Promise<Record<string, string>>) {
+export function cacheTtlSuite(name: string, env: CacheEnv) {
   describe(`cache TTLs: ${name}`, () => {
-    it('a created entry lives CACHE_TTL_CREATED, an updated one CACHE_TTL_UPDATED', async () => {
-      const t = await startTestApp({
+    it('a created entry lives CACHE_TTL_CREATED, an updated one CACHE_TTL_UPDATED', async (ctx) => {
+      const t = await testApp(ctx, {
         env: { ...(await env()), CACHE_TTL_CREATED: '300ms', CACHE_TTL_UPDATED: '1h' },
       });
-      try {
-        const a = api(t);
-        const created = await a.create();
-        const updated = await a.create();
-        await a.patch(updated.id, { bio: 'kept for an hour' });
-        await sleep(450);
-        assert.equal((await a.get(created.id)).headers['x-cache'], 'MISS', 'expired after CACHE_TTL_CREATED');
-        assert.equal(
-          (await a.get(updated.id)).headers['x-cache'],
-          'HIT',
-          'an update lives CACHE_TTL_UPDATED',
-        );
-      } finally {
-        await t.close();
-      }
+      const a = api(t);
+      const created = await a.create();
+      const updated = await a.create();
+      await a.patch(updated.id, { bio: 'kept for an hour' });
+      await sleep(450);
+      assert.equal((await a.get(created.id)).headers['x-cache'], 'MISS', 'expired after CACHE_TTL_CREATED');
+      assert.equal((await a.get(updated.id)).headers['x-cache'], 'HIT', 'an update lives CACHE_TTL_UPDATED');
     });
   });
 }

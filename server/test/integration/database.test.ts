@@ -8,9 +8,9 @@ import type { Database } from '../../src/db/database.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
 import { createPostgresDatabase } from '../../src/db/postgres.js';
-import { startTestApp } from '../kit/app.js';
-import { spawnEntry } from '../kit/process.js';
+import { startTestApp, testApp } from '../kit/app.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../kit/services.js';
+import { type Teardown, teardown } from '../kit/teardown.js';
 
 const pgSkip = await postgresUnavailable();
 const openPg = (uri: string) =>
@@ -115,6 +115,13 @@ function engineContract(engine: string, open: () => Promise<{ db: Database; done
   });
 }
 
+/** A fresh database on the real server, dropped when the test ends. */
+async function freshDatabase(ctx: Teardown, prefix: string) {
+  const db = await createTestDatabase(prefix);
+  ctx.after(() => db.drop());
+  return db;
+}
+
 describe('real PostgreSQL', { skip: pgSkip }, () => {
   let testDb: TestDatabase;
   engineContract('PostgreSQL', async () => {
@@ -122,116 +129,83 @@ describe('real PostgreSQL', { skip: pgSkip }, () => {
     return { db: openPg(testDb.uri), done: () => testDb.drop() };
   });
 
-  it('applies each migration exactly once when several instances start together', async () => {
-    const fresh = await createTestDatabase('race');
+  it('applies each migration exactly once when several instances start together', async (ctx) => {
+    const stack = teardown(ctx);
+    const fresh = await freshDatabase(stack, 'race');
     const dbs = Array.from({ length: 4 }, () => openPg(fresh.uri));
-    try {
-      const results = await Promise.all(dbs.map((db) => migrate(db)));
-      assert.equal(results.flat().filter((v) => v === '0001_profiles').length, 1);
-    } finally {
-      await Promise.all(dbs.map((db) => db.close()));
-      await fresh.drop();
-    }
+    stack.after(() => Promise.all(dbs.map((db) => db.close())));
+    const results = await Promise.all(dbs.map((db) => migrate(db)));
+    assert.equal(results.flat().filter((v) => v === '0001_profiles').length, 1);
   });
 
-  it('npm run migrate applies pending migrations once, then reports the database up to date', async () => {
-    const fresh = await createTestDatabase('cli');
-    try {
-      const first = spawnEntry('migrate', { DB_URI: fresh.uri });
-      assert.equal((await first.exit).code, 0, first.output());
-      assert.match(first.output(), /applied migration 0001_profiles/);
-      const second = spawnEntry('migrate', { DB_URI: fresh.uri });
-      assert.equal((await second.exit).code, 0, second.output());
-      assert.match(second.output(), /database is up to date/);
-    } finally {
-      await fresh.drop();
-    }
-  });
-
-  it('sends list reads to DB_READ_URI and reads by id (which must be fresh) to the primary', async () => {
-    const primary = await createTestDatabase('primary');
-    const replica = await createTestDatabase('replica');
+  it('sends list reads to DB_READ_URI and reads by id (which must be fresh) to the primary', async (ctx) => {
+    const stack = teardown(ctx);
+    const primary = await freshDatabase(stack, 'primary');
+    const replica = await freshDatabase(stack, 'replica');
     const seedReplica = openPg(replica.uri);
-    let t: Awaited<ReturnType<typeof startTestApp>> | undefined;
-    try {
-      await migrate(seedReplica);
-      const onlyOnReplica = '0190a9f0-0000-7000-8000-00000000beef';
-      await seedReplica.query(
-        `INSERT INTO profiles (id, name, email, created_at, updated_at) VALUES ($1, 'Replica Row', 'r@example.com', now(), now())`,
-        [onlyOnReplica],
-      );
-      t = await startTestApp({ env: { DB_URI: primary.uri, DB_READ_URI: replica.uri } });
+    stack.after(() => seedReplica.close());
+    await migrate(seedReplica);
+    const onlyOnReplica = '0190a9f0-0000-7000-8000-00000000beef';
+    await seedReplica.query(
+      `INSERT INTO profiles (id, name, email, created_at, updated_at) VALUES ($1, 'Replica Row', 'r@example.com', now(), now())`,
+      [onlyOnReplica],
+    );
+    const t = await testApp(stack, { env: { DB_URI: primary.uri, DB_READ_URI: replica.uri } });
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/profiles' });
+    assert.deepEqual(
+      (list.json() as { id: string }[]).map((p) => p.id),
+      [onlyOnReplica],
+    );
+    const byId = await t.app.inject({ method: 'GET', url: `/api/v1/profiles/${onlyOnReplica}` });
+    assert.equal(byId.statusCode, 404, 'read by id goes to the primary');
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /db_pool_connections_max\{pool="replica"\}/);
+  });
+
+  it('reads fall back to the primary while DB_READ_URI cannot be reached', async (ctx) => {
+    const stack = teardown(ctx);
+    const primary = await freshDatabase(stack, 'fallback');
+    const t = await testApp(stack, {
+      env: { DB_URI: primary.uri, DB_READ_URI: 'postgres://root@127.0.0.1:1/replica_down' },
+    });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/profiles',
+      payload: { name: 'Primary Only', email: 'primary.only@example.com' },
+    });
+    assert.equal(created.statusCode, 201);
+    for (let i = 0; i < 3; i++) {
       const list = await t.app.inject({ method: 'GET', url: '/api/v1/profiles' });
+      assert.equal(list.statusCode, 200, list.body);
       assert.deepEqual(
-        (list.json() as { id: string }[]).map((p) => p.id),
-        [onlyOnReplica],
+        (list.json() as { email: string }[]).map((p) => p.email),
+        ['primary.only@example.com'],
       );
-      const byId = await t.app.inject({ method: 'GET', url: `/api/v1/profiles/${onlyOnReplica}` });
-      assert.equal(byId.statusCode, 404, 'read by id goes to the primary');
-      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-      assert.match(metrics, /db_pool_connections_max\{pool="replica"\}/);
-    } finally {
-      await t?.close();
-      await seedReplica.close();
-      await primary.drop();
-      await replica.drop();
     }
   });
 
-  it('reads fall back to the primary while DB_READ_URI cannot be reached', async () => {
-    const primary = await createTestDatabase('fallback');
-    let t: Awaited<ReturnType<typeof startTestApp>> | undefined;
-    try {
-      t = await startTestApp({
-        env: { DB_URI: primary.uri, DB_READ_URI: 'postgres://root@127.0.0.1:1/replica_down' },
-      });
-      const created = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/profiles',
-        payload: { name: 'Primary Only', email: 'primary.only@example.com' },
-      });
-      assert.equal(created.statusCode, 201);
-      const { app } = t;
-      for (let i = 0; i < 3; i++) {
-        const list = await app.inject({ method: 'GET', url: '/api/v1/profiles' });
-        assert.equal(list.statusCode, 200, list.body);
-        assert.deepEqual(
-          (list.json() as { email: string }[]).map((p) => p.email),
-          ['primary.only@example.com'],
-        );
-      }
-    } finally {
-      await t?.close();
-      await primary.drop();
-    }
-  });
-
-  it('readiness turns 503 with the database down in its body, while liveness stays 200', async () => {
-    const t = await startTestApp({
+  it('readiness turns 503 with the database down in its body, while liveness stays 200', async (ctx) => {
+    const t = await testApp(ctx, {
       env: { DB_URI: 'postgres://root@127.0.0.1:1/nothing', DB_MIGRATE_ON_START: 'false' },
     });
-    try {
-      const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
-      assert.equal(ready.statusCode, 503);
-      const body = ready.json() as {
-        status: string;
-        checks: { database: { status: string; error: string } };
-      };
-      assert.equal(body.status, 'unavailable');
-      assert.equal(body.checks.database.status, 'down');
-      assert.equal(typeof body.checks.database.error, 'string');
-      assert.equal((await t.app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
-      const read = await t.app.inject({
-        method: 'GET',
-        url: '/api/v1/profiles/0190a9f0-0000-7000-8000-000000000000',
-      });
-      assert.equal(read.statusCode, 503, 'a database outage is retryable, reported without driver detail');
-      assert.equal((read.json() as { code: string }).code, 'unavailable');
-      assert.equal(read.headers['retry-after'], '1');
-      assert.doesNotMatch(read.body, /ECONNREFUSED|127\.0\.0\.1/);
-    } finally {
-      await t.close();
-    }
+    const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
+    assert.equal(ready.statusCode, 503);
+    const body = ready.json() as {
+      status: string;
+      checks: { database: { status: string; error: string } };
+    };
+    assert.equal(body.status, 'unavailable');
+    assert.equal(body.checks.database.status, 'down');
+    assert.equal(typeof body.checks.database.error, 'string');
+    assert.equal((await t.app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+    const read = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/profiles/0190a9f0-0000-7000-8000-000000000000',
+    });
+    assert.equal(read.statusCode, 503, 'a database outage is retryable, reported without driver detail');
+    assert.equal((read.json() as { code: string }).code, 'unavailable');
+    assert.equal(read.headers['retry-after'], '1');
+    assert.doesNotMatch(read.body, /ECONNREFUSED|127\.0\.0\.1/);
   });
 });
 
@@ -241,29 +215,23 @@ engineContract('PGlite', async () => {
 });
 
 describe('embedded PGlite persistence', () => {
-  it('keeps data under DATA_DIR across restarts', async () => {
+  it('keeps data under DATA_DIR across restarts', async (ctx) => {
+    const stack = teardown(ctx);
     const dataDir = await mkdtemp(join(tmpdir(), 'profiles-data-'));
-    try {
-      const first = await startTestApp({ env: { DATA_DIR: dataDir } });
-      const created = await first.app.inject({
-        method: 'POST',
-        url: '/api/v1/profiles',
-        payload: { name: 'Persisted', email: 'persisted@example.com' },
-      });
-      assert.equal(created.statusCode, 201);
-      await first.close();
+    stack.after(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await startTestApp({ env: { DATA_DIR: dataDir } });
+    const created = await first.app.inject({
+      method: 'POST',
+      url: '/api/v1/profiles',
+      payload: { name: 'Persisted', email: 'persisted@example.com' },
+    });
+    assert.equal(created.statusCode, 201);
+    await first.close();
 
-      const second = await startTestApp({ env: { DATA_DIR: dataDir } });
-      try {
-        const id = (created.json() as { id: string }).id;
-        const read = await second.app.inject({ method: 'GET', url: `/api/v1/profiles/${id}` });
-        assert.equal(read.statusCode, 200);
-        assert.equal((read.json() as { name: string }).name, 'Persisted');
-      } finally {
-        await second.close();
-      }
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    const second = await testApp(stack, { env: { DATA_DIR: dataDir } });
+    const id = (created.json() as { id: string }).id;
+    const read = await second.app.inject({ method: 'GET', url: `/api/v1/profiles/${id}` });
+    assert.equal(read.statusCode, 200);
+    assert.equal((read.json() as { name: string }).name, 'Persisted');
   });
 });

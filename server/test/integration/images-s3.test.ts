@@ -3,21 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import S3rver from 's3rver';
-import {
-  dropPrefix,
-  openTestPostgres,
-  postgresUnavailable,
-  REDIS_ADDRESS,
-  redisUnavailable,
-  uniquePrefix,
-} from '../kit/services.js';
+import { openTestPostgres, REDIS_ADDRESS, servicesUnavailable, suitePrefixes } from '../kit/services.js';
 import { imageSuite } from './images.suite.js';
 
 // The S3 driver against a real S3-compatible server (s3rver, started here), with public URLs on a
 // CDN whose origin is the API's /media: the whole image suite again, on object storage.
-const skip = (await postgresUnavailable()) ?? (await redisUnavailable());
+const skip = await servicesUnavailable('postgres', 'redis');
 describe('images: S3 storage (s3rver) behind CDN_BASE_URL', { skip }, () => {
-  const prefix = uniquePrefix('img-s3');
+  const prefix = suitePrefixes()('img-s3');
   const bucket = 'profile-media';
   let server: S3rver;
   let dir: string;
@@ -38,7 +31,6 @@ describe('images: S3 storage (s3rver) behind CDN_BASE_URL', { skip }, () => {
   after(async () => {
     await server?.close();
     await rm(dir, { recursive: true, force: true });
-    await dropPrefix(prefix);
   });
 
   imageSuite(

@@ -1,19 +1,16 @@
-import { after, describe } from 'node:test';
+import { describe } from 'node:test';
 import {
-  dropPrefix,
   openTestPglite,
   openTestPostgres,
-  postgresUnavailable,
   REDIS_ADDRESS,
-  redisUnavailable,
-  uniquePrefix,
+  servicesUnavailable,
+  suitePrefixes,
 } from '../kit/services.js';
 import { imageSuite } from './images.suite.js';
 
-const skip = (await postgresUnavailable()) ?? (await redisUnavailable());
+const skip = await servicesUnavailable('postgres', 'redis');
 describe('images: real PostgreSQL and Redis, filesystem storage', { skip }, () => {
-  const prefix = uniquePrefix('img');
-  after(() => dropPrefix(prefix));
+  const prefix = suitePrefixes()('img');
   imageSuite(
     'PostgreSQL + Redis',
     (observe) => openTestPostgres('img', observe),

@@ -1,19 +1,11 @@
-import { after, describe } from 'node:test';
-import {
-  dropPrefix,
-  openTestPostgres,
-  postgresUnavailable,
-  REDIS_ADDRESS,
-  redisUnavailable,
-  uniquePrefix,
-} from '../kit/services.js';
+import { describe } from 'node:test';
+import { openTestPostgres, REDIS_ADDRESS, servicesUnavailable, suitePrefixes } from '../kit/services.js';
 import { profileApiSuite } from './profiles-api.suite.js';
 
 // The production shape: real PostgreSQL with the Redis cache in front of it.
-const skip = (await postgresUnavailable()) ?? (await redisUnavailable());
+const skip = await servicesUnavailable('postgres', 'redis');
 describe('real PostgreSQL and Redis', { skip }, () => {
-  const prefix = uniquePrefix('api');
-  after(() => dropPrefix(prefix));
+  const prefix = suitePrefixes()('api');
   profileApiSuite(
     'PostgreSQL + Redis',
     (observe) => openTestPostgres('api', observe),

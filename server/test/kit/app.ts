@@ -1,23 +1,33 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import type { OpenDatabase } from '../../src/compose.js';
 import { compose } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
+import type { Database, QueryObserver } from '../../src/db/database.js';
 import type { ObjectStorage } from '../../src/storage/storage.js';
 import { createLogger } from '../../src/telemetry/logger.js';
+import type { Teardown } from './teardown.js';
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
+/** A database made for one app (a fresh PostgreSQL database, an in-memory PGlite), removed after it. */
+export type TestDatabaseOpener = (
+  observe: QueryObserver,
+) => Promise<{ db: Database; cleanup(): Promise<void> }>;
+
+export type TestAppOptions = {
+  openDatabase?: OpenDatabase;
+  /** Like openDatabase, with a cleanup that close() runs once the app's own close is done. */
+  testDatabase?: TestDatabaseOpener;
+  env?: Record<string, string>;
+  wrapStorage?: (storage: ObjectStorage) => ObjectStorage;
+};
+
 /** Builds the real app graph over the given database, as the server does, minus the listener. */
-export async function startTestApp(
-  opts: {
-    openDatabase?: OpenDatabase;
-    env?: Record<string, string>;
-    wrapStorage?: (storage: ObjectStorage) => ObjectStorage;
-  } = {},
-) {
+export async function startTestApp(opts: TestAppOptions = {}) {
   // Media go to a directory of this app's own, removed on close, unless the test names one.
   const ownDataDir = opts.env?.DATA_DIR ? undefined : await mkdtemp(join(tmpdir(), 'profile-test-'));
   const config = loadConfig({
@@ -27,11 +37,19 @@ export async function startTestApp(
     ...opts.env,
   });
   const logger = createLogger({ level: config.logLevel, sync: true });
+  let cleanupDatabase: (() => Promise<void>) | undefined;
+  const openDatabase: OpenDatabase | undefined = opts.testDatabase
+    ? async (observe) => {
+        const opened = await (opts.testDatabase as TestDatabaseOpener)(observe);
+        cleanupDatabase = opened.cleanup;
+        return opened.db;
+      }
+    : opts.openDatabase;
   const container = await compose({
     config,
     logger,
     defaultMetrics: false,
-    ...(opts.openDatabase ? { openDatabase: opts.openDatabase } : {}),
+    ...(openDatabase ? { openDatabase } : {}),
     ...(opts.wrapStorage ? { wrapStorage: opts.wrapStorage } : {}),
   });
   const app = await buildApp(container);
@@ -42,8 +60,50 @@ export async function startTestApp(
     async close() {
       await app.close();
       await container.close();
+      await cleanupDatabase?.();
       if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * An app for one test, closed when that test ends, pass or fail: `const t = await testApp(ctx)`.
+ * The teardown is registered on the test context (or a `teardown(ctx)` stack, when other things
+ * must be released before the app), so the test body holds no try/finally.
+ */
+export async function testApp(ctx: Teardown, opts: TestAppOptions = {}): Promise<TestApp> {
+  const t = await startTestApp(opts);
+  ctx.after(() => t.close());
+  return t;
+}
+
+/**
+ * One app shared by the tests of the enclosing describe: started before its first test, closed
+ * after its last. Call it inside the describe; the returned handle is usable from the tests on.
+ * `opts` may be a function, for options only known once earlier hooks have run.
+ */
+export function suiteApp(
+  opts: TestAppOptions | (() => TestAppOptions | Promise<TestAppOptions>) = {},
+): TestApp {
+  let started: TestApp | undefined;
+  before(async () => {
+    started = await startTestApp(typeof opts === 'function' ? await opts() : opts);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  const need = () => {
+    if (!started) throw new Error('suiteApp: the app is not started (used outside a test?)');
+    return started;
+  };
+  return {
+    get app() {
+      return need().app;
+    },
+    get container() {
+      return need().container;
+    },
+    close: () => need().close(),
   };
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
 
 const SERVER_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,18 +41,21 @@ export async function spawnServer(
   timeoutMs = 30_000,
 ): Promise<Spawned> {
   const s = spawnEntry(entry, { SERVER_PORT: '0', ...env });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(s.output());
-    if (m) return { ...s, port: Number(m[1]) };
-    const exited = await Promise.race([
-      s.exit.then(() => true),
-      new Promise((r) => setTimeout(() => r(false), 50)),
-    ]);
-    if (exited) throw new Error(`server exited before listening:\n${s.output()}`);
+  let exited = false;
+  void s.exit.then(() => {
+    exited = true;
+  });
+  try {
+    const port = await eventually(
+      'the server listens',
+      () => Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(s.output())?.[1] ?? 0),
+      { timeoutMs, stopIf: () => exited && 'it exited before listening' },
+    );
+    return { ...s, port };
+  } catch (err) {
+    s.proc.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}:\n${s.output()}`);
   }
-  s.proc.kill('SIGKILL');
-  throw new Error(`server did not listen within ${timeoutMs} ms:\n${s.output()}`);
 }
 
 /** A TCP port that was free a moment ago, for a process the test starts. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import type { QueryObserver } from '../../src/db/database.js';
 import { createPgliteDatabase } from '../../src/db/pglite.js';
@@ -67,6 +68,24 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   };
 }
 
+/**
+ * A fresh database for the tests of the enclosing describe: created before the first, dropped after
+ * the last. Call it inside the describe; `uri` is readable from the tests (and later hooks) on.
+ */
+export function suiteDatabase(prefix: string): { readonly uri: string } {
+  let db: TestDatabase | undefined;
+  before(async () => {
+    db = await createTestDatabase(prefix);
+  });
+  after(() => db?.drop());
+  return {
+    get uri() {
+      if (!db) throw new Error('suiteDatabase: the database is not created yet (used outside a test?)');
+      return db.uri;
+    },
+  };
+}
+
 export const REDIS_ADDRESS = process.env.TEST_REDIS_ADDRESS ?? '127.0.0.1:6379';
 
 export function redisUnavailable(): Promise<string | undefined> {
@@ -93,6 +112,20 @@ export function redisUnavailable(): Promise<string | undefined> {
 /** A key prefix no other test uses, with the hash tag the cache expects. */
 export const uniquePrefix = (tag: string) =>
   `test:${tag}:${process.pid}:${randomBytes(3).toString('hex')}:{pc}:`;
+
+/**
+ * Key prefixes for the tests of the enclosing describe, each one no other test uses; the keys under
+ * every prefix handed out are deleted after its last test.
+ */
+export function suitePrefixes(): (tag: string) => string {
+  const made: string[] = [];
+  after(() => Promise.all(made.map((p) => dropPrefix(p))));
+  return (tag) => {
+    const p = uniquePrefix(tag);
+    made.push(p);
+    return p;
+  };
+}
 
 /** Deletes every key under a prefix (SCAN, never KEYS). */
 export async function dropPrefix(prefix: string): Promise<void> {
@@ -127,6 +160,20 @@ export function rabbitUnavailable(): Promise<string | undefined> {
   });
 }
 
+/** A queue namespace no other test uses. */
+export const uniqueNamespace = (tag = 'test') => `${tag}-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+const CHECKS = { postgres: postgresUnavailable, redis: redisUnavailable, rabbitmq: rabbitUnavailable };
+
+/** Why a test needing all of `services` cannot run (the first one unreachable), or undefined. */
+export async function servicesUnavailable(...services: (keyof typeof CHECKS)[]): Promise<string | undefined> {
+  for (const service of services) {
+    const reason = await CHECKS[service]();
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
 /** Removes a test namespace's queues and exchanges from the broker. */
 export async function dropQueueNamespace(namespace: string): Promise<void> {
   const amqp = await import('amqplib');
@@ -140,6 +187,17 @@ export async function dropQueueNamespace(namespace: string): Promise<void> {
   } finally {
     await conn.close();
   }
+}
+
+/** Queue namespaces for the tests of the enclosing describe; their queues and exchanges go after its last. */
+export function suiteNamespaces(): () => string {
+  const made: string[] = [];
+  after(() => Promise.all(made.map((ns) => dropQueueNamespace(ns).catch(() => {}))));
+  return () => {
+    const ns = uniqueNamespace();
+    made.push(ns);
+    return ns;
+  };
 }
 
 /** A fresh database on the real server, opened as the app opens one; for suites that take an opener. */

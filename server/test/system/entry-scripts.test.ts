@@ -5,21 +5,14 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { answers200 } from '../kit/eventually.js';
 import { freePort } from '../kit/process.js';
-import {
-  createTestDatabase,
-  dropQueueNamespace,
-  postgresUnavailable,
-  QUEUE_URI,
-  rabbitUnavailable,
-  type TestDatabase,
-} from '../kit/services.js';
+import { dropQueueNamespace, QUEUE_URI, servicesUnavailable, suiteDatabase } from '../kit/services.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const skip = (await postgresUnavailable()) ?? (await rabbitUnavailable());
+const skip = await servicesUnavailable('postgres', 'rabbitmq');
 
 type Script = { child: ChildProcess; output: () => string };
 
@@ -50,35 +43,22 @@ async function stopGroup(s: Script) {
   clearTimeout(timer);
 }
 
-async function ready(url: string, s: Script, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (s.child.exitCode !== null) throw new Error(`exited before ${url} was ready:\n${s.output()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not ready:\n${s.output()}`);
-    await sleep(200);
-  }
-}
+/** Resolves once `url` answers 200; gives up at once if the script exits. */
+const ready = (url: string, s: Script) =>
+  answers200(url, {
+    timeoutMs: 120_000,
+    stopIf: () => s.child.exitCode !== null && `it exited before ${url} was ready:\n${s.output()}`,
+  });
 
 describe('entry scripts started together', { skip, timeout: 300_000 }, () => {
-  let db: TestDatabase;
   const namespace = `entry-scripts-${process.pid}`;
   const scripts: Script[] = [];
-
-  before(async () => {
-    db = await createTestDatabase('entry');
-  });
   after(async () => {
     for (const s of scripts) await stopGroup(s);
-    await db?.drop();
     await dropQueueNamespace(namespace).catch(() => {});
   });
+  // Registered after the scripts' teardown, so the database is dropped once they are stopped.
+  const db = suiteDatabase('entry');
 
   it('npm run start:server and start:worker at the same moment on a stale build: both ready, one compile', async () => {
     // Stale: the build's record of its sources is gone, so both scripts find it out of date.

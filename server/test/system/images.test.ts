@@ -7,19 +7,16 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { answers200, eventually } from '../kit/eventually.js';
 import { freePort } from '../kit/process.js';
 import {
-  createTestDatabase,
   dropQueueNamespace,
-  postgresUnavailable,
   QUEUE_URI,
   REDIS_ADDRESS,
-  rabbitUnavailable,
-  redisUnavailable,
-  type TestDatabase,
+  servicesUnavailable,
+  suiteDatabase,
 } from '../kit/services.js';
 import { anySkip, tool } from '../kit/tools.js';
 
@@ -42,7 +39,7 @@ const skip =
     tool('chroot', ['/usr/sbin/chroot', '/usr/bin/chroot'], 'apt-get install coreutils'),
   ) ||
   rootNeeded() ||
-  ((await postgresUnavailable()) ?? (await redisUnavailable()) ?? (await rabbitUnavailable()));
+  (await servicesUnavailable('postgres', 'redis', 'rabbitmq'));
 
 const buildah = (...args: string[]) => execFileSync('buildah', args, { encoding: 'utf8' }).trim();
 
@@ -104,21 +101,11 @@ function runInImage(image: string, env: Record<string, string>, cmd?: string[]):
   };
 }
 
-async function waitOk(url: string, proc: Running, timeoutMs = 60_000): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`exited before answering ${url}:\n${proc.output()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return res;
-      await res.arrayBuffer();
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`no 200 from ${url}:\n${proc.output()}`);
-    await sleep(250);
-  }
-}
+/** The response once `url` answers 200; gives up at once if the container's process exits. */
+const waitOk = (url: string, proc: Running) =>
+  answers200(url, {
+    stopIf: () => proc.child.exitCode !== null && `it exited before answering:\n${proc.output()}`,
+  });
 
 /** Top-level packages the lockfile marks as needed only in development. */
 function devOnlyPackages(): string[] {
@@ -129,11 +116,9 @@ function devOnlyPackages(): string[] {
 }
 
 describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
-  let db: TestDatabase;
   const namespace = `images-test-${process.pid}`;
   const running: Running[] = [];
   const mounted: { remove: () => string }[] = [];
-  const common = () => ({ DB_URI: db.uri, REDIS_ADDRESS, QUEUE_URI, QUEUE_NAMESPACE: namespace });
 
   before(async () => {
     execFileSync('bash', ['scripts/images/build.sh', 'server', 'client'], {
@@ -141,7 +126,6 @@ describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
       env: { ...process.env, SERVER_IMAGE, CLIENT_IMAGE },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    db = await createTestDatabase('images');
   });
 
   after(async () => {
@@ -154,9 +138,11 @@ describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
         // never built
       }
     }
-    await db?.drop();
     await dropQueueNamespace(namespace).catch(() => {});
   });
+  // Registered after the containers' teardown, so the database is dropped once they are stopped.
+  const db = suiteDatabase('images');
+  const common = () => ({ DB_URI: db.uri, REDIS_ADDRESS, QUEUE_URI, QUEUE_NAMESPACE: namespace });
 
   it('both images are built FROM node:24-bookworm-slim and run Node 24 as the non-root node user', () => {
     for (const [image, dockerfile] of [
@@ -254,13 +240,14 @@ describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
     });
     assert.equal(submitted.status, 202);
     const { id } = (await submitted.json()) as { id: string };
-    let status = '';
-    for (let i = 0; i < 100 && status !== 'succeeded'; i++) {
-      await sleep(200);
-      const res = await fetch(`http://127.0.0.1:${serverPort}/api/v1/tasks/${id}`);
-      status = ((await res.json()) as { status: string }).status;
-    }
-    assert.equal(status, 'succeeded', worker.output());
+    await eventually(
+      'the task ran on the worker from the image',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${serverPort}/api/v1/tasks/${id}`);
+        return ((await res.json()) as { status: string }).status;
+      },
+      { until: (status) => status === 'succeeded', intervalMs: 200 },
+    ).catch((err: Error) => assert.fail(`${err.message}\nworker output:\n${worker.output()}`));
   });
 
   it('the client (its CMD) serves its pages and its public files', async () => {

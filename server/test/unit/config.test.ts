@@ -13,8 +13,18 @@ describe('parseDuration', () => {
     assert.equal(parseDuration('1.5s'), 1500);
     assert.equal(parseDuration('250'), 250);
   });
+  it('allows spaces around and between the number and its unit, and rounds to whole milliseconds', () => {
+    const cases: [string, number][] = [
+      [' 10 s ', 10_000],
+      ['0', 0],
+      ['0s', 0],
+      ['1.4ms', 1],
+      ['0.0015s', 2],
+    ];
+    for (const [text, ms] of cases) assert.equal(parseDuration(text), ms, JSON.stringify(text));
+  });
   it('rejects anything else', () => {
-    for (const bad of ['', 'ten', '10 years', '-5s', '1e3s', '5 m s'])
+    for (const bad of ['', 'ten', '10 years', '-5s', '1e3s', '5 m s', '10S', '1.s', '.5s', '10sec'])
       assert.equal(parseDuration(bad), undefined, bad);
   });
 });

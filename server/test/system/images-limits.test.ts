@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Profile } from '../../src/repository/profiles.js';
-import { startTestApp, type TestApp, uniqueEmail } from '../kit/app.js';
+import { suiteApp, uniqueEmail } from '../kit/app.js';
 import { imageForm, photoJpeg } from '../kit/images.js';
 import { spawnServer } from '../kit/process.js';
-import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../kit/services.js';
+import { postgresUnavailable, suiteDatabase } from '../kit/services.js';
 
 const MiB = 1_048_576;
 
@@ -80,13 +80,12 @@ function streamUpload(port: number, path: string, total: number, declareLength: 
 }
 
 describe('image upload limits on a listening server', () => {
-  let t: TestApp;
+  // The default cap: IMAGE_MAX_BYTES is 10 MiB.
+  const t = suiteApp();
   let port: number;
   let profile: Profile;
 
   before(async () => {
-    // The default cap: IMAGE_MAX_BYTES is 10 MiB.
-    t = await startTestApp();
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     port = (t.app.server.address() as { port: number }).port;
     const res = await t.app.inject({
@@ -96,7 +95,6 @@ describe('image upload limits on a listening server', () => {
     });
     profile = res.json() as Profile;
   });
-  after(() => t?.close());
 
   it('413 while streaming: a 200 MiB body without a length is cut off shortly after 10 MiB', async () => {
     const res = await streamUpload(port, `/api/v1/profiles/${profile.id}/images`, 200 * MiB, false);
@@ -124,15 +122,13 @@ describe('a burst of large uploads (a process of its own)', { skip }, () => {
   // Measured on a 2-core box: idle ~195 MiB (tsx included); after this burst ~620–670 MiB with two
   // images processed at a time, ~815 MiB with all twenty at once (IMAGE_CONCURRENCY=20).
   const PEAK_RSS_BOUND = 768 * MiB;
-  let testDb: TestDatabase;
+  const testDb = suiteDatabase('img_burst');
   let dataDir: string;
 
   before(async () => {
-    testDb = await createTestDatabase('img_burst');
     dataDir = await mkdtemp(join(tmpdir(), 'img-burst-'));
   });
   after(async () => {
-    await testDb?.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnEntry, spawnServer } from '../kit/process.js';
-import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../kit/services.js';
+import { spawnServer } from '../kit/process.js';
+import { postgresUnavailable, suiteDatabase } from '../kit/services.js';
 
 const skip = await postgresUnavailable();
 
@@ -56,13 +56,7 @@ const profileBody = (i: number, tag: string) =>
 const failures = (results: Result[]) => results.filter((r) => !('status' in r) || r.status >= 400);
 
 describe('graceful shutdown of the production server', { skip }, () => {
-  let db: TestDatabase;
-  before(async () => {
-    db = await createTestDatabase('shutdown');
-  });
-  after(async () => {
-    await db?.drop();
-  });
+  const db = suiteDatabase('shutdown');
 
   it('SIGTERM with requests in flight: readiness 503 while draining, all finish, new connections refused, exit 0', async () => {
     const server = await spawnServer('server', { DB_URI: db.uri, SHUTDOWN_DELAY: '400ms' });
@@ -145,21 +139,5 @@ describe('graceful shutdown of the production server', { skip }, () => {
       agent.destroy();
       server.proc.kill('SIGKILL');
     }
-  });
-});
-
-describe('production entry point refuses to guess', () => {
-  it('exits 1 naming DB_URI when it is not set', async () => {
-    const s = spawnEntry('server', {});
-    const { code } = await s.exit;
-    assert.equal(code, 1);
-    assert.match(s.output(), /DB_URI is required/);
-  });
-
-  it('exits 1 naming the variable whose value is bad', async () => {
-    const s = spawnEntry('server', { DB_URI: 'postgres://x@127.0.0.1/y', SHUTDOWN_GRACE: 'soon' });
-    const { code } = await s.exit;
-    assert.equal(code, 1);
-    assert.match(s.output(), /config error: SHUTDOWN_GRACE:/);
   });
 });

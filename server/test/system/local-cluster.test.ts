@@ -1,24 +1,16 @@
 // The local scale-out cluster under test: nginx over three API instances and two workers, on a
 // PostgreSQL primary with a streaming replica, Redis and RabbitMQ, Prometheus scraping each one.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fromSources, localClusterUnavailable } from '../kit/cluster/availability.js';
+import { eventually } from '../kit/eventually.js';
 import { imageForm, makeImage } from '../kit/images.js';
-import { clusterTools, type LocalCluster, startLocalCluster } from '../kit/local-cluster.js';
-import { freePort } from '../kit/process.js';
-import {
-  dropPrefix,
-  dropQueueNamespace,
-  QUEUE_URI,
-  REDIS_ADDRESS,
-  rabbitUnavailable,
-  redisUnavailable,
-  uniquePrefix,
-} from '../kit/services.js';
-import { anySkip } from '../kit/tools.js';
+import { freeClusterPorts, type LocalCluster, startLocalCluster } from '../kit/local-cluster.js';
+import { dropPrefix, dropQueueNamespace, QUEUE_URI, REDIS_ADDRESS, uniquePrefix } from '../kit/services.js';
 
 type Profile = { id: string; email: string; version: number };
 
@@ -50,8 +42,7 @@ async function load(urls: () => string, concurrency: number, stop: Promise<unkno
 
 // Tools are looked up before anything starts: a machine without nginx skips (fails under CI=true)
 // instead of starting half a cluster.
-const skip =
-  anySkip(...Object.values(clusterTools())) || ((await redisUnavailable()) ?? (await rabbitUnavailable()));
+const skip = await localClusterUnavailable();
 describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () => {
   let cluster: LocalCluster;
   const prefix = uniquePrefix('cluster');
@@ -59,18 +50,10 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
   const ids: string[] = [];
 
   before(async () => {
-    const p = () => freePort();
     cluster = await startLocalCluster({
       dir: mkdtempSync(join(tmpdir(), 'local-cluster-test-')),
-      ports: {
-        edge: await p(),
-        servers: [await p(), await p(), await p()],
-        workers: [await p(), await p()],
-        primary: await p(),
-        replica: await p(),
-        prometheus: await p(),
-      },
-      entry: (name) => ['--import', 'tsx', `src/cmd/${name}.ts`],
+      ports: await freeClusterPorts(),
+      entry: fromSources,
       env: {
         REDIS_ADDRESS,
         CACHE_KEY_PREFIX: prefix,
@@ -170,24 +153,28 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
   });
 
   it('Prometheus scrapes every instance', async () => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const res = await json<{ data: { activeTargets: { labels: { job: string }; health: string }[] } }>(
-        `${cluster.prometheusUrl}/api/v1/targets`,
-      );
-      const up = res.body.data.activeTargets.filter((t) => t.health === 'up');
-      const count = (job: string) => up.filter((t) => t.labels.job === job).length;
-      if (count('profile-server') === 3 && count('profile-worker') === 2) return;
-      assert.ok(
-        Date.now() < deadline,
-        `targets up: ${JSON.stringify(res.body.data.activeTargets.map((t) => [t.labels, t.health]))}`,
-      );
-      await sleep(500);
-    }
+    type Targets = { data: { activeTargets: { labels: { job: string }; health: string }[] } };
+    await eventually(
+      'Prometheus sees 3 server and 2 worker targets up',
+      async () =>
+        (await json<Targets>(`${cluster.prometheusUrl}/api/v1/targets`)).body.data.activeTargets.map(
+          (t) => `${t.labels.job} ${t.health}`,
+        ),
+      {
+        until: (targets) =>
+          targets.filter((t) => t === 'profile-server up').length === 3 &&
+          targets.filter((t) => t === 'profile-worker up').length === 2,
+        intervalMs: 500,
+      },
+    );
   });
 
-  it('SIGKILL of one instance under load: no GET fails (nginx retries another)', async () => {
+  it('SIGKILL of one instance under load: no GET fails (nginx retries another)', async (ctx) => {
     const victim = cluster.servers[1] as LocalCluster['servers'][number];
+    // The next tests need all three again, whatever happens here.
+    ctx.after(async () => {
+      if (victim.proc?.child.exitCode !== null || victim.proc.child.signalCode !== null) await victim.start();
+    });
     const kill = sleep(1_000).then(() => victim.stop('SIGKILL'));
     const result = await load(
       () =>
@@ -200,7 +187,6 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     process.stdout.write(`# ${result.ok} GETs answered 200, ${result.failures.length} failed\n`);
     assert.deepEqual(result.failures, []);
     assert.ok(result.ok > 100, `${result.ok} requests answered`);
-    await victim.start();
   });
 
   it('a rolling SIGTERM restart of all three under load: zero failed requests', async () => {
@@ -240,9 +226,12 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     await cluster.replica.pause();
     try {
       const lagging = await create('lagging');
-      // DB_READ_MAX_LAG is 1 s, checked every second: after that, lists come from the primary.
-      await sleep(2_500);
-      await newestEverywhere(lagging);
+      // DB_READ_MAX_LAG is 1 s, checked every second: within a few, lists come from the primary.
+      await eventually(
+        'every instance lists the profile the lagging replica lacks',
+        () => newestEverywhere(lagging).then(() => true),
+        { timeoutMs: 15_000, intervalMs: 250 },
+      );
     } finally {
       await cluster.replica.resume();
     }
@@ -254,67 +243,5 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     } finally {
       await cluster.replica.start();
     }
-  });
-});
-
-describe('local cluster: a start that cannot finish leaves nothing running', {
-  skip,
-  timeout: 120_000,
-}, () => {
-  const ports = async () => {
-    const p = () => freePort();
-    return {
-      edge: await p(),
-      servers: [await p(), await p(), await p()] as [number, number, number],
-      workers: [await p(), await p()] as [number, number],
-      primary: await p(),
-      replica: await p(),
-      prometheus: await p(),
-    };
-  };
-  const refused = async (port: number) => {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) });
-      return false;
-    } catch (err) {
-      return /ECONNREFUSED/.test(String((err as Error & { cause?: Error }).cause?.message ?? err));
-    }
-  };
-
-  it('a missing tool is reported before anything starts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-cluster-missing-'));
-    await assert.rejects(
-      startLocalCluster({
-        dir,
-        ports: await ports(),
-        entry: (name) => ['--import', 'tsx', `src/cmd/${name}.ts`],
-        env: {},
-        tools: { nginx: { skip: 'nginx is not installed (apt-get install nginx)' } },
-      }),
-      /cannot start the local cluster: nginx is not installed/,
-    );
-    assert.deepEqual(readdirSync(dir), [], 'nothing was created, nothing started');
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('a step failing late stops every process started before it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-cluster-late-'));
-    const p = await ports();
-    const namespace = `cluster-late-${process.pid}`;
-    await assert.rejects(
-      startLocalCluster({
-        dir,
-        ports: p,
-        entry: (name) => ['--import', 'tsx', `src/cmd/${name}.ts`],
-        env: { REDIS_ADDRESS, CACHE_KEY_PREFIX: uniquePrefix('late'), QUEUE_URI, QUEUE_NAMESPACE: namespace },
-        // An "nginx" that exits at once: everything before it has started by then.
-        tools: { nginx: { path: '/bin/false', skip: false } },
-      }),
-      /nginx exited/,
-    );
-    for (const port of [p.primary, p.replica, ...p.servers, ...p.workers])
-      assert.ok(await refused(port), `port ${port} is closed again`);
-    rmSync(dir, { recursive: true, force: true });
-    await dropQueueNamespace(namespace);
   });
 });

@@ -1,8 +1,7 @@
 import { describe } from 'node:test';
-import { createMemoryStore } from '../../src/cache/memory-store.js';
 import { createRedisStore } from '../../src/cache/redis-store.js';
 import { dropPrefix, REDIS_ADDRESS, redisUnavailable, uniquePrefix } from '../kit/services.js';
-import { cacheStoreSuite } from './cache-store.suite.js';
+import { cacheStoreSuite } from '../suites/cache-store.suite.js';
 
 const skip = await redisUnavailable();
 
@@ -17,6 +16,7 @@ describe('real Redis', { skip }, () => {
       commandTimeoutMs: 2000,
     });
     await new Promise<void>((resolve) => store.client.once('ready', () => resolve()));
+    const escaped = prefix.replace(/[{}*?[\]]/g, '\\$&');
     const idsUnder = async (pattern: string) => {
       const out: string[] = [];
       let cursor = '0';
@@ -27,7 +27,6 @@ describe('real Redis', { skip }, () => {
       } while (cursor !== '0');
       return out;
     };
-    const escaped = prefix.replace(/[{}*?[\]]/g, '\\$&');
     return {
       store,
       entryIds: async () => (await idsUnder(`${escaped}e:*`)).map((k) => k.slice(`${prefix}e:`.length)),
@@ -38,17 +37,4 @@ describe('real Redis', { skip }, () => {
       },
     };
   });
-});
-
-cacheStoreSuite('in-process', async (capacity) => {
-  const store = createMemoryStore({ capacity });
-  return {
-    store,
-    entryIds: async () => {
-      const order = await store.order();
-      const live = await Promise.all(order.map(async (id) => ((await store.get(id)) ? id : undefined)));
-      return live.filter((id): id is string => id !== undefined);
-    },
-    dispose: () => store.close(),
-  };
 });

@@ -19,7 +19,10 @@ const ids = (n: number, tag = 'p') =>
 const put = (store: CacheStore, id: string, version = 1, ttl = DAY) =>
   store.set(id, version, encodeEntry(version, `{"id":"${id}","version":${version}}`), ttl);
 
-/** The cache semantics, identical for Redis and the in-process twin. */
+/**
+ * The cache semantics, identical for Redis and the in-process twin: run as a unit test on the twin
+ * and as an integration test on Redis, so a difference between the two shows up as a failure.
+ */
 export function cacheStoreSuite(name: string, make: StoreFactory) {
   describe(`FIFO cache store: ${name}`, () => {
     const disposers: (() => Promise<void>)[] = [];
@@ -86,6 +89,16 @@ export function cacheStoreSuite(name: string, make: StoreFactory) {
       assert.equal((await put(store, 'a', 1)).stored, false);
       assert.equal((await put(store, 'a', 9)).stored, false);
       assert.deepEqual(await store.order(), []);
+    });
+
+    it('a tombstone lapses after its time: the id can be cached again', async () => {
+      const { store } = await open(5);
+      await put(store, 'a', 1);
+      await store.remove('a', 40);
+      assert.equal((await put(store, 'a', 2)).stored, false, 'still tombstoned');
+      await sleep(80);
+      assert.equal((await put(store, 'a', 2)).stored, true);
+      assert.equal(decodeEntry((await store.get('a')) ?? '')?.version, 2);
     });
 
     it('expired entries never count toward capacity and leave the order', async () => {

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Task } from '../../../src/repository/tasks.js';
+import { BASE, type TasksHarness } from './harness.js';
+
+export function apiTests(h: TasksHarness) {
+  const { t, submit, read, cancel } = h;
+  describe('API', () => {
+    it('202 with Location for a task; an empty body is the demo sleep of 10 seconds', async () => {
+      const res = await submit();
+      assert.equal(res.statusCode, 202, res.body);
+      const task = res.json() as Task;
+      assert.equal(res.headers.location, `${BASE}/${task.id}`);
+      assert.deepEqual(
+        [task.type, task.status, task.payload, task.attempts, task.max_attempts],
+        ['sleep', 'scheduled', { seconds: 10 }, 0, 5],
+      );
+      assert.ok(Math.abs(Date.parse(task.run_at) - Date.now()) < 5_000);
+      assert.deepEqual(await read(task.id), task);
+      await cancel(task.id);
+    });
+
+    it('takes a delay in seconds or as a duration, up to 7 days', async () => {
+      const inFive = (await submit({ type: 'echo', delay: '5m' })).json() as Task;
+      assert.ok(Math.abs(Date.parse(inFive.run_at) - Date.parse(inFive.created_at) - 300_000) < 1000);
+      const inTen = (await submit({ type: 'echo', delay: 10 })).json() as Task;
+      assert.ok(Math.abs(Date.parse(inTen.run_at) - Date.parse(inTen.created_at) - 10_000) < 1000);
+      for (const id of [inFive.id, inTen.id]) await cancel(id);
+    });
+
+    const bad: [string, unknown, string][] = [
+      ['an unknown type, listing the known ones', { type: 'mine.bitcoin' }, 'type'],
+      ['a payload the type refuses', { type: 'sleep', payload: { seconds: 'ten' } }, 'payload.seconds'],
+      ['an unknown payload field', { type: 'sleep', payload: { seconds: 1, extra: true } }, 'payload.extra'],
+      ['a purge without its profile', { type: 'profile.purge', payload: {} }, 'payload.profile_id'],
+      ['a negative delay', { type: 'echo', delay: -1 }, 'delay'],
+      ['a delay over 7 days', { type: 'echo', delay: '8d' }, 'delay'],
+      ['a delay that is no duration', { type: 'echo', delay: 'soon' }, 'delay'],
+      ['an unknown body field', { type: 'echo', priority: 1 }, 'priority'],
+    ];
+    for (const [what, body, field] of bad) {
+      it(`400 for ${what}`, async () => {
+        const res = await submit(body);
+        assert.equal(res.statusCode, 400, res.body);
+        const problem = res.json() as { code: string; detail: string; errors: { field: string }[] };
+        assert.equal(problem.code, 'validation_failed');
+        assert.ok(
+          problem.errors.some((e) => e.field === field),
+          JSON.stringify(problem.errors),
+        );
+        if (field === 'type')
+          assert.match(problem.detail, /sleep, echo, profile\.export, profile\.purge, cache\.warm/);
+      });
+    }
+
+    it('404 for an unknown or malformed id; cancel answers 200, then 409 once it is final', async () => {
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: `${BASE}/0190a9f0-0000-7000-8000-000000000000` }))
+          .statusCode,
+        404,
+      );
+      assert.equal((await t.app.inject({ method: 'GET', url: `${BASE}/nope` })).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'DELETE', url: `${BASE}/nope` })).statusCode, 404);
+      const task = (await submit({ type: 'echo', delay: 60 })).json() as Task;
+      const cancelled = await cancel(task.id);
+      assert.equal(cancelled.statusCode, 200);
+      assert.equal((cancelled.json() as Task).status, 'cancelled');
+      const again = await cancel(task.id);
+      assert.equal(again.statusCode, 409);
+      assert.equal((again.json() as { code: string }).code, 'conflict');
+    });
+  });
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Task } from '../../../src/repository/tasks.js';
+import { alwaysFails } from '../../kit/task-types.js';
+import type { TasksHarness } from './harness.js';
+
+export function workerTests(h: TasksHarness) {
+  const { t, transport, submit, read, cancel, finished, startWorker, useWorker } = h;
+  describe('worker', () => {
+    useWorker();
+
+    it('runs echo and sleep to success with their results', async () => {
+      const echo = (await submit({ type: 'echo', payload: { hello: 'world', n: 1 } })).json() as Task;
+      const nap = (await submit({ type: 'sleep', payload: { seconds: 0.2 } })).json() as Task;
+      const e = await finished(echo.id);
+      assert.deepEqual([e.status, e.result, e.attempts], ['succeeded', { hello: 'world', n: 1 }, 1]);
+      assert.ok(e.started_at && e.finished_at);
+      const s = await finished(nap.id);
+      assert.deepEqual([s.status, s.result], ['succeeded', { slept_seconds: 0.2 }]);
+    });
+
+    it('starts a delayed task only once it is due', async () => {
+      const task = (await submit({ type: 'echo', delay: 1 })).json() as Task;
+      await sleep(500);
+      assert.equal((await read(task.id)).status, 'scheduled');
+      const done = await finished(task.id);
+      assert.equal(done.status, 'succeeded');
+      assert.ok(Date.parse(done.started_at as string) >= Date.parse(task.run_at));
+    });
+
+    it('a cancelled task never runs', async () => {
+      const task = (await submit({ type: 'echo', delay: 0.5 })).json() as Task;
+      await cancel(task.id);
+      await sleep(900);
+      const after = await read(task.id);
+      assert.deepEqual([after.status, after.attempts, after.started_at], ['cancelled', 0, null]);
+    });
+
+    it('retries a failing handler with backoff, then fails it with the last error and dead-letters it', async () => {
+      const task = await t.container.taskRepo.insert({
+        id: '0190a9f0-0000-7000-8000-00000000fa11',
+        type: alwaysFails.name,
+        payload: {},
+        maxAttempts: 3,
+        runAt: new Date(),
+        now: new Date(),
+      });
+      const done = await finished(task.id);
+      assert.deepEqual([done.status, done.attempts], ['failed', 3]);
+      assert.equal(done.error, 'boom: this handler always fails');
+      assert.ok(transport.deadLettered.some((m) => m.id === task.id));
+    });
+
+    it('a task whose worker died mid-run is handed out again when its lease lapses, and succeeds once', async () => {
+      const task = (await submit({ type: 'echo', payload: { rescued: true }, delay: 60 })).json() as Task;
+      // A worker that claimed it and died: running, with a lease that lapses in 100 ms.
+      await t.container.db.query("UPDATE tasks SET status = 'queued', run_at = now() WHERE id = $1", [
+        task.id,
+      ]);
+      const claimed = await t.container.taskRepo.claim(task.id, 100);
+      assert.equal(claimed?.status, 'running');
+      const done = await finished(task.id);
+      assert.deepEqual([done.status, done.attempts, done.result], ['succeeded', 2, { rescued: true }]);
+      assert.equal(
+        await t.container.taskRepo.succeed(task.id, 1, { stale: true }),
+        false,
+        'the dead attempt cannot overwrite',
+      );
+    });
+
+    it('two workers, 200 echo tasks: each succeeds exactly once', async (ctx) => {
+      const second = await startWorker();
+      ctx.after(() => second.stop());
+      const ids: string[] = [];
+      for (let i = 0; i < 200; i++)
+        ids.push(((await submit({ type: 'echo', payload: { i } })).json() as Task).id);
+      const results = await Promise.all(ids.map((id) => finished(id, 120_000)));
+      assert.ok(
+        results.every((r) => r.status === 'succeeded' && r.attempts === 1),
+        'one attempt each',
+      );
+      assert.deepEqual(
+        results.map((r) => (r.result as { i: number }).i),
+        ids.map((_, i) => i),
+      );
+    });
+  });
+}
