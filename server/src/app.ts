@@ -2,13 +2,17 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
 import type { App } from './api/app-type.js';
+import { authPlugin } from './api/plugins/auth.js';
 import { bodyParsersPlugin } from './api/plugins/body-parsers.js';
 import { docsPlugin } from './api/plugins/docs.js';
 import { errorsPlugin, sendProblem } from './api/plugins/errors.js';
 import { observabilityPlugin, requestIdOf } from './api/plugins/observability.js';
+import { rateLimitPlugin } from './api/plugins/rate-limit.js';
+import { securityHeadersPlugin } from './api/plugins/security-headers.js';
 import { validationPlugin } from './api/plugins/validation.js';
 import { exportRoutes } from './api/routes/exports.js';
 import { imageRoutes } from './api/routes/images.js';
+import { meRoutes } from './api/routes/me.js';
 import { mediaRoutes } from './api/routes/media.js';
 import { profileRoutes } from './api/routes/profiles.js';
 import { type Lifecycle, systemRoutes } from './api/routes/system.js';
@@ -23,22 +27,44 @@ export type { App };
 
 /** Builds the HTTP app over a composed container. Does not listen: cmd/ does, tests inject. */
 export async function buildApp(
-  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'cache' | 'services' | 'storage'>,
+  container: Pick<
+    Container,
+    'config' | 'logger' | 'metrics' | 'db' | 'cache' | 'services' | 'storage' | 'verifier' | 'limiterRedis'
+  >,
 ) {
-  const { config, logger, metrics, db, cache, services, storage } = container;
+  const { config, logger, metrics, db, cache, services, storage, verifier } = container;
   const lifecycle: Lifecycle = { draining: false };
   const app: App = Fastify(serverOptions(config, logger)).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(validationPlugin);
   await app.register(errorsPlugin);
   await app.register(observabilityPlugin, { metrics, lifecycle });
+  await app.register(authPlugin, { verifier, metrics: metrics.access });
+  if (config.http.rateLimits) {
+    await app.register(rateLimitPlugin, {
+      limits: config.http.rateLimits,
+      redis: container.limiterRedis,
+      keyPrefix: `${config.cacheKeyPrefix}rate:`,
+      metrics: metrics.access,
+      logger,
+    });
+  }
+  await app.register(securityHeadersPlugin, { corsOrigins: config.http.corsOrigins });
   await app.register(bodyParsersPlugin);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   await app.register(docsPlugin);
   await app.register(multipart, { throwFileSizeLimit: true });
 
-  await app.register(systemRoutes, { db, cache, metrics, lifecycle, storage });
+  await app.register(systemRoutes, {
+    db,
+    cache,
+    metrics,
+    lifecycle,
+    storage,
+    metricsToken: config.http.metricsToken,
+  });
   await app.register(profileRoutes, { prefix: '/api/v1/profiles', profiles: services.profiles });
+  await app.register(meRoutes, { prefix: '/api/v1/me', profiles: services.profiles });
   await app.register(imageRoutes, {
     prefix: '/api/v1/profiles',
     images: services.images,
@@ -51,8 +77,14 @@ export async function buildApp(
   return Object.assign(app, { lifecycle });
 }
 
-function serverOptions(config: Pick<Config, 'bodyLimitBytes'>, logger: Logger): FastifyServerOptions {
+function serverOptions(
+  config: Pick<Config, 'bodyLimitBytes' | 'http'>,
+  logger: Logger,
+): FastifyServerOptions {
   return {
+    // Behind a proxy that says who the client is (X-Forwarded-For): rate limits key on that address.
+    // A hop count is accepted at run time, though the type does not say so.
+    trustProxy: config.http.trustProxy as FastifyServerOptions['trustProxy'],
     loggerInstance: logger as FastifyBaseLogger,
     // One access line per request is written by the observability hook instead.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),

@@ -1,13 +1,12 @@
-import { join } from 'node:path';
-import { createMemoryStore } from './cache/memory-store.js';
 import { createProfileCache, type ProfileCache } from './cache/profile-cache.js';
-import { createRedisStore } from './cache/redis-store.js';
-import type { CacheStore } from './cache/store.js';
+import { createRedisClient } from './cache/redis-store.js';
+import { openCacheStore, openDatabase, openStorage, openVerifier } from './compose/clients.js';
 import type { Config } from './config.js';
 import type { Database, QueryObserver } from './db/database.js';
+
+export { openDatabase } from './compose/clients.js';
+
 import { migrate } from './db/migrate.js';
-import { createPgliteDatabase } from './db/pglite.js';
-import { createPostgresDatabase } from './db/postgres.js';
 import { createImageProcessor } from './media/processor.js';
 import type { Transport } from './queue/transport.js';
 import { createExportRepository } from './repository/exports.js';
@@ -18,13 +17,12 @@ import { createTaskRepository, DUE_CHANNEL, type TaskRepository } from './reposi
 import { createExportService } from './services/exports.js';
 import { createImageService, mediaUrlBuilder } from './services/images.js';
 import { createProfileService } from './services/profiles.js';
-import { createFsStorage } from './storage/fs-storage.js';
-import { createS3Storage } from './storage/s3-storage.js';
 import type { ObjectStorage } from './storage/storage.js';
 import { createTaskTypes } from './tasks/registry.js';
 import { createTaskService } from './tasks/service.js';
 import type { Logger } from './telemetry/logger.js';
 import { createMetrics, type Metrics } from './telemetry/metrics.js';
+import { createRetention } from './worker/retention.js';
 import { createWorker } from './worker/runner.js';
 
 export type Container = Awaited<ReturnType<typeof compose>>;
@@ -61,11 +59,26 @@ export async function compose(opts: {
     ttlUpdatedMs: config.cacheTtlUpdatedMs,
   });
   metrics.cache.watchEntries(() => cache.size());
+  // Rate limits count in Redis when there is one (one budget across instances): a connection of
+  // their own, with the cache's short timeout, failing fast while Redis is down.
+  const limiterRedis =
+    config.redis && config.http.rateLimits
+      ? createRedisClient({ ...config.redis, commandTimeoutMs: config.cacheTimeoutMs })
+      : undefined;
+  limiterRedis?.on('error', () => {});
   const opened = openStorage(config, logger);
   const storage = opts.wrapStorage ? opts.wrapStorage(opened) : opened;
   const taskRepo = createTaskRepository(db);
   metrics.tasks.watchDepth(() => taskRepo.depth());
-  const { services, taskTypes } = composeServices({ config, logger, metrics, db, cache, storage, taskRepo });
+  const { services, taskTypes, exportRepo } = composeServices({
+    config,
+    logger,
+    metrics,
+    db,
+    cache,
+    storage,
+    taskRepo,
+  });
 
   return {
     config,
@@ -77,8 +90,12 @@ export async function compose(opts: {
     storage,
     taskRepo,
     taskTypes,
+    exportRepo,
     outbox: createOutboxRepository(db),
+    verifier: openVerifier(config),
+    limiterRedis,
     async close() {
+      limiterRedis?.disconnect();
       await cache.close();
       await storage.close();
       await db.close();
@@ -135,74 +152,35 @@ function composeServices(deps: {
     cacheCapacity: config.cacheMaxEntries,
     images,
   });
-  const tasks = createTaskService({ repo: taskRepo, types: taskTypes, metrics: metrics.tasks });
-  const exports = createExportService({ repo: exportRepo });
-  return { services: { profiles, tasks, exports, images }, taskTypes };
-}
-
-function openCacheStore(config: Config, logger: Logger): CacheStore {
-  if (config.redis) {
-    let down = false;
-    return createRedisStore({
-      ...config.redis,
-      prefix: config.cacheKeyPrefix,
-      capacity: config.cacheMaxEntries,
-      commandTimeoutMs: config.cacheTimeoutMs,
-      onConnectionError: (err) => {
-        // One line per outage, not one per reconnect attempt.
-        if (!down) logger.warn({ err: err.message, address: config.redis?.address }, 'redis connection lost');
-        down = true;
-      },
-      onReady: () => {
-        if (down) logger.info({ address: config.redis?.address }, 'redis connection restored');
-        down = false;
-      },
-    });
-  }
-  logger.info(
-    { capacity: config.cacheMaxEntries },
-    'embedded: REDIS_ADDRESS not set, using the in-process FIFO cache',
-  );
-  return createMemoryStore({ capacity: config.cacheMaxEntries });
-}
-
-function openStorage(config: Config, logger: Logger): ObjectStorage {
-  if (config.s3) {
-    logger.info({ bucket: config.s3.bucket, endpoint: config.s3.endpoint }, 'media storage: s3');
-    return createS3Storage(config.s3);
-  }
-  logger.info({ root: config.mediaDir }, 'media storage: local filesystem');
-  return createFsStorage({ root: config.mediaDir });
-}
-
-export async function openDatabase(config: Config, logger: Logger, observe: QueryObserver) {
-  if (config.dbUri) {
-    return createPostgresDatabase({
-      uri: config.dbUri,
-      readUri: config.dbReadUri,
-      readMaxLagMs: config.dbReadMaxLagMs,
-      onReplicaChange: (usable, why) =>
-        usable
-          ? logger.info('read replica in use again')
-          : logger.warn({ why }, 'read replica unusable; reading from the primary'),
-      poolMax: config.dbPoolMax,
-      statementTimeoutMs: config.dbStatementTimeoutMs,
-      onError: (err, pool) => logger.warn({ err, pool }, 'idle database connection failed'),
-      observe,
-    });
-  }
-  const dataDir = join(config.dataDir, 'pglite');
-  logger.info({ dataDir }, 'embedded: DB_URI not set, using PGlite (PostgreSQL in-process)');
-  return createPgliteDatabase({ dataDir, observe });
+  const tasks = createTaskService({
+    repo: taskRepo,
+    profiles: profileRepo,
+    types: taskTypes,
+    metrics: metrics.tasks,
+  });
+  const exports = createExportService({ repo: exportRepo, ttlMs: config.exportTtlMs });
+  return { services: { profiles, tasks, exports, images }, taskTypes, exportRepo };
 }
 
 /** The worker over a composed container, on the given transport. */
 export function composeWorker(
-  container: Pick<Container, 'config' | 'logger' | 'metrics' | 'db' | 'taskRepo' | 'taskTypes' | 'outbox'>,
+  container: Pick<
+    Container,
+    'config' | 'logger' | 'metrics' | 'db' | 'taskRepo' | 'taskTypes' | 'outbox' | 'exportRepo'
+  >,
   transport: Transport,
 ) {
   const { config } = container;
+  const retention = createRetention({
+    tasks: container.taskRepo,
+    exports: container.exportRepo,
+    exportTtlMs: config.exportTtlMs,
+    taskRetentionMs: config.taskRetentionMs,
+    intervalMs: 10 * 60_000,
+    logger: container.logger,
+  });
   return createWorker({
+    retention,
     repo: container.taskRepo,
     outbox: container.outbox,
     transport,

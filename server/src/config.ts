@@ -1,6 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseDuration } from './lib/duration.js';
+import { type AuthConfig, authConfig } from './config/auth.js';
+import {
+  bool,
+  ConfigError,
+  duration,
+  type Env,
+  httpUrl,
+  int,
+  oneOf,
+  postgresUrl,
+  read,
+} from './config/env.js';
+import { type HttpConfig, httpConfig } from './config/http.js';
+
+export type { AuthConfig } from './config/auth.js';
+export { CONFIG_VARIABLES, ConfigError, type ConfigVariable } from './config/env.js';
+export type { HttpConfig, RateBudget, RateClass } from './config/http.js';
 
 export type Config = Readonly<{
   env: 'production' | 'development' | 'test';
@@ -51,6 +67,12 @@ export type Config = Readonly<{
   workerConcurrency: number;
   /** Time between readiness turning 503 and the listener closing, so load balancers stop routing first. */
   shutdownDelayMs: number;
+  auth: AuthConfig;
+  http: HttpConfig;
+  /** Exports hold personal data: deleted this long after they were made. */
+  exportTtlMs: number;
+  /** Finished tasks are deleted this long after they finished. */
+  taskRetentionMs: number;
 }>;
 
 export type S3Config = Readonly<{
@@ -62,138 +84,6 @@ export type S3Config = Readonly<{
   /** Undefined leaves credentials to the SDK's default chain (AWS_* variables, instance roles). */
   credentials: Readonly<{ accessKeyId: string; secretAccessKey: string }> | undefined;
 }>;
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: ConfigVariable,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/**
- * Every environment variable the service reads, declared once: the readers below accept no other
- * name, and the deployment checks compare what manifests set against this list.
- */
-export const CONFIG_VARIABLES = [
-  'NODE_ENV',
-  'HOST',
-  'SERVER_PORT',
-  'WORKER_PORT',
-  'DB_URI',
-  'DATABASE_URL',
-  'DB_READ_URI',
-  'DB_READ_MAX_LAG',
-  'DB_NAME',
-  'DB_POOL_MAX',
-  'DB_STATEMENT_TIMEOUT',
-  'DB_MIGRATE_ON_START',
-  'REDIS_ADDRESS',
-  'REDIS_PASSWORD',
-  'REDIS_DB',
-  'QUEUE_URI',
-  'QUEUE_NAMESPACE',
-  'CACHE_MAX_ENTRIES',
-  'CACHE_TTL_CREATED',
-  'CACHE_TTL_UPDATED',
-  'CACHE_TIMEOUT',
-  'CACHE_KEY_PREFIX',
-  'STORAGE_DRIVER',
-  'MEDIA_DIR',
-  'S3_BUCKET',
-  'S3_REGION',
-  'S3_ENDPOINT',
-  'S3_FORCE_PATH_STYLE',
-  'S3_ACCESS_KEY_ID',
-  'S3_SECRET_ACCESS_KEY',
-  'CDN_BASE_URL',
-  'IMAGE_MAX_BYTES',
-  'IMAGE_MAX_PIXELS',
-  'IMAGE_CONCURRENCY',
-  'DATA_DIR',
-  'LOG_LEVEL',
-  'BODY_LIMIT_BYTES',
-  'SHUTDOWN_GRACE',
-  'SHUTDOWN_DELAY',
-  'TASK_LEASE',
-  'TASK_POLL_INTERVAL',
-  'WORKER_CONCURRENCY',
-] as const;
-
-export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
-
-type Env = Record<string, string | undefined>;
-
-function read(env: Env, name: ConfigVariable): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function int(env: Env, name: ConfigVariable, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max)
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function duration(env: Env, name: ConfigVariable, fallback: string, maxMs = 30 * 86_400_000): number {
-  const raw = read(env, name) ?? fallback;
-  const ms = parseDuration(raw);
-  if (ms === undefined || ms > maxMs) {
-    throw new ConfigError(name, `expected a duration such as 500ms, 10s, 5m or 24h, got "${raw}"`);
-  }
-  return ms;
-}
-
-function bool(env: Env, name: ConfigVariable, fallback: boolean): boolean {
-  const raw = read(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, `expected true or false, got "${raw}"`);
-}
-
-function oneOf<T extends string>(env: Env, name: ConfigVariable, allowed: readonly T[], fallback: T): T {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-function postgresUrl(env: Env, name: ConfigVariable, dbName: string): string | undefined {
-  const raw = read(env, name);
-  if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'is not a valid URL');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, `expected a postgres:// URL, got protocol "${url.protocol}"`);
-  }
-  if (url.pathname === '' || url.pathname === '/') url.pathname = `/${dbName}`;
-  return url.toString();
-}
-
-function httpUrl(env: Env, name: ConfigVariable): string | undefined {
-  const raw = read(env, name);
-  if (raw === undefined) return undefined;
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
-  } catch {
-    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
-  }
-  return raw.replace(/\/+$/, '');
-}
 
 function s3(env: Env, driver: 'fs' | 's3'): S3Config | undefined {
   if (driver !== 's3') return undefined;
@@ -266,7 +156,8 @@ export function loadConfig(env: Env = process.env): Config {
     cacheTtlCreatedMs: duration(env, 'CACHE_TTL_CREATED', '24h'),
     cacheTtlUpdatedMs: duration(env, 'CACHE_TTL_UPDATED', '1h'),
     cacheTimeoutMs: duration(env, 'CACHE_TIMEOUT', '50ms', 10_000),
-    cacheKeyPrefix: read(env, 'CACHE_KEY_PREFIX') ?? 'profile-cache:{v1}:',
+    // v2: entries hold both representations of a profile (public and with the email).
+    cacheKeyPrefix: read(env, 'CACHE_KEY_PREFIX') ?? 'profile-cache:{v2}:',
     storageDriver,
     mediaDir: resolve(read(env, 'MEDIA_DIR') ?? join(dataDir, 'media')),
     s3: s3(env, storageDriver),
@@ -287,5 +178,9 @@ export function loadConfig(env: Env = process.env): Config {
     taskPollMs: duration(env, 'TASK_POLL_INTERVAL', '200ms', 60_000),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 1000),
     shutdownDelayMs: duration(env, 'SHUTDOWN_DELAY', '0ms'),
+    auth: authConfig(env),
+    http: httpConfig(env),
+    exportTtlMs: duration(env, 'EXPORT_TTL', '7d', 366 * 86_400_000),
+    taskRetentionMs: duration(env, 'TASK_RETENTION', '30d', 3660 * 86_400_000),
   });
 }

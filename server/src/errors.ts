@@ -8,10 +8,14 @@ const TABLE = {
   invalid_json: { status: 400, title: 'Malformed JSON' },
   bad_request: { status: 400, title: 'Bad request' },
   invalid_cursor: { status: 400, title: 'Invalid cursor' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  invalid_token: { status: 401, title: 'Invalid access token' },
+  forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   request_timeout: { status: 408, title: 'Request timeout' },
   email_taken: { status: 409, title: 'Email already taken' },
+  profile_exists: { status: 409, title: 'Profile already exists' },
   conflict: { status: 409, title: 'Conflict' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
@@ -19,9 +23,10 @@ const TABLE = {
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
   image_undecodable: { status: 422, title: 'Image cannot be decoded' },
   image_too_many_pixels: { status: 422, title: 'Image has too many pixels' },
-  too_many_requests: { status: 429, title: 'Too many requests' },
+  rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  auth_unavailable: { status: 503, title: 'Token verification unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof TABLE;
@@ -60,6 +65,11 @@ export const ERRORS = {
     new AppError('invalid_cursor', 'cursor is malformed; use the Link header of a previous page', [
       { field: 'cursor', message: 'malformed cursor' },
     ]),
+  unauthenticated: () =>
+    new AppError('unauthenticated', 'This request needs an access token (Authorization: Bearer …)'),
+  invalidToken: () =>
+    new AppError('invalid_token', 'The access token is invalid, expired or not for this API'),
+  forbidden: (detail: string) => new AppError('forbidden', detail),
   notFound: (what: string) => new AppError('not_found', `${what} not found`),
   noRoute: (method: string, url: string) =>
     new AppError('not_found', `No route for ${method} ${url.split('?')[0]}`),
@@ -68,6 +78,10 @@ export const ERRORS = {
     new AppError('email_taken', 'A profile with this email already exists', [
       { field: 'email', message: 'already taken' },
     ]),
+  profileExists: () =>
+    new AppError('profile_exists', 'This owner already has a profile (GET /api/v1/me)', [
+      { field: 'owner', message: 'already has a profile' },
+    ]),
   conflict: withDetail('conflict'),
   preconditionFailed: withDetail('precondition_failed'),
   payloadTooLarge: withDetail('payload_too_large'),
@@ -75,11 +89,20 @@ export const ERRORS = {
   rangeNotSatisfiable: () => new AppError('range_not_satisfiable', 'The requested range is not satisfiable'),
   imageUndecodable: withDetail('image_undecodable'),
   imageTooManyPixels: withDetail('image_too_many_pixels'),
-  tooManyRequests: withDetail('too_many_requests'),
+  rateLimited: withDetail('rate_limited'),
   internal: () =>
     new AppError('internal', 'An unexpected error occurred; quote the request id when reporting it'),
   unavailable: withDetail('unavailable'),
+  authUnavailable: () =>
+    new AppError('auth_unavailable', "The identity provider's keys cannot be fetched; retry shortly"),
 } as const;
+
+/** RFC 6750: what a 401 tells the client about the bearer scheme. */
+export function challengeOf(code: ErrorCode): string | undefined {
+  if (code === 'unauthenticated') return 'Bearer realm="profiles"';
+  if (code === 'invalid_token') return 'Bearer realm="profiles", error="invalid_token"';
+  return undefined;
+}
 
 /** The problem type URI of a code (RFC 9457 `type`). */
 export const problemType = (code: ErrorCode) => `https://profile-service.example/problems/${code}`;

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import type { Profile } from '../repository/profiles.js';
+import { encodeCached, type ProfileRecord } from '../services/profile-views.js';
 import type { CacheMetrics } from '../telemetry/metrics.js';
 import { type BreakerState, createBreaker } from './breaker.js';
 import { type CacheStore, decodeEntry, encodeEntry } from './store.js';
 
+/** A cached version: its value is both representations (see profile-views), as encodeCached made it. */
 export type CachedProfile = { version: number; json: string };
 
 /** Longer than any database read can take, so a read that began before a delete cannot resurrect it. */
@@ -80,9 +81,9 @@ export function createProfileCache(opts: ProfileCacheOptions) {
     }
   }
 
-  async function write(profile: Profile, json: string, ttlMs: number): Promise<void> {
+  async function write(profile: ProfileRecord, value: string, ttlMs: number): Promise<void> {
     const result = await run('set', () =>
-      store.set(profile.id, profile.version, encodeEntry(profile.version, json), ttlMs),
+      store.set(profile.id, profile.version, encodeEntry(profile.version, value), ttlMs),
     );
     if (!result) return;
     if (result.evicted > 0) metrics.evictions.inc(result.evicted);
@@ -97,10 +98,12 @@ export function createProfileCache(opts: ProfileCacheOptions) {
       (entry ? metrics.hits : metrics.misses).inc();
       return entry;
     },
-    /** Read-through and create: version-guarded, CACHE_TTL_CREATED. `json` is the profile serialised. */
-    stored: (profile: Profile, json = JSON.stringify(profile)) => write(profile, json, opts.ttlCreatedMs),
+    /** Read-through and create: version-guarded, CACHE_TTL_CREATED. `value` is encodeCached(profile). */
+    stored: (profile: ProfileRecord, value = encodeCached(profile)) =>
+      write(profile, value, opts.ttlCreatedMs),
     /** Update: version-guarded, CACHE_TTL_UPDATED. */
-    updated: (profile: Profile, json = JSON.stringify(profile)) => write(profile, json, opts.ttlUpdatedMs),
+    updated: (profile: ProfileRecord, value = encodeCached(profile)) =>
+      write(profile, value, opts.ttlUpdatedMs),
     async removed(id: string): Promise<void> {
       await run('remove', () => store.remove(id, TOMBSTONE_MS));
     },

@@ -3,10 +3,15 @@ import { runServer } from '../lifecycle/run-server.js';
 import { loadConfigOrExit } from '../lifecycle/startup.js';
 
 const config = loadConfigOrExit();
-if (!config.dbUri) {
-  process.stderr.write(
-    'config error: DB_URI is required for the production server (npm start runs the embedded mode)\n',
-  );
-  process.exit(1);
+for (const [name, value] of [
+  ['DB_URI', config.dbUri],
+  ['AUTH_ISSUER', config.auth.issuer],
+] as const) {
+  if (!value) {
+    process.stderr.write(
+      `config error: ${name} is required for the production server (npm start runs the embedded mode)\n`,
+    );
+    process.exit(1);
+  }
 }
 await runServer(config, { role: 'server' });

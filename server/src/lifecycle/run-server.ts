@@ -15,7 +15,7 @@ import { exitOnFatal } from './startup.js';
  */
 export async function runServer(
   config: Config,
-  opts: { role: string; embeddedWorker?: boolean },
+  opts: { role: string; embeddedWorker?: boolean; alsoStop?: () => Promise<void> },
 ): Promise<void> {
   const logger = createLogger({ level: config.logLevel, base: { role: opts.role } });
   exitOnFatal(logger);
@@ -53,6 +53,7 @@ export async function runServer(
       // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
       await Promise.all([worker?.stop(), app.close(), workerApp?.close()]);
       await container.close();
+      await opts.alsoStop?.();
     },
   });
 }

@@ -13,13 +13,30 @@ export function createExportRepository(db: Queryable) {
       );
       return Buffer.byteLength(json);
     },
-    async find(id: string): Promise<unknown | undefined> {
+    /**
+     * An export younger than `notBefore`, if `submitter` submitted its task (null: anyone's). An
+     * export is readable while its task is kept.
+     */
+    async find(id: string, submitter: string | null, notBefore: Date): Promise<unknown | undefined> {
       const rows = await db.query<{ content: unknown }>(
-        'SELECT content FROM exports WHERE id = $1',
-        [id],
+        `SELECT e.content FROM exports e JOIN tasks t ON t.id = e.id
+         WHERE e.id = $1 AND e.created_at >= $3 AND ($2::text IS NULL OR t.submitted_by = $2::text)`,
+        [id, submitter, notBefore],
         'export_by_id',
       );
       return rows[0]?.content;
+    },
+
+    /** Deletes up to `limit` exports made before `before`; how many went. */
+    async pruneOlder(before: Date, limit: number): Promise<number> {
+      const rows = await db.query<{ n: number }>(
+        `WITH d AS (
+           DELETE FROM exports WHERE id IN (SELECT id FROM exports WHERE created_at < $1 LIMIT $2) RETURNING 1
+         ) SELECT count(*)::int AS n FROM d`,
+        [before, limit],
+        'export_prune',
+      );
+      return rows[0]?.n ?? 0;
     },
   };
 }

@@ -3,7 +3,7 @@ import { sqlState } from '../db/database.js';
 import { ERRORS } from '../errors.js';
 import { profileEventFrom } from '../events/profile-events.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom, UPLOAD_INTENT_DELAY_MS } from '../tasks/media-delete.js';
-import { type Profile, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
+import { type ProfileRecord, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
 import { notifyIfDue } from './tasks.js';
 
 export type ImageRecord = {
@@ -39,7 +39,7 @@ const keysOf = (i: Pick<ImageRecord, 'original_key' | 'medium_key' | 'thumbnail_
 const LOCK_KEYS = `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k`;
 
 export type InsertOutcome =
-  | { created: true; image: ImageRecord; profile: Profile }
+  | { created: true; image: ImageRecord; profile: ProfileRecord }
   | { created: false; image: ImageRecord };
 
 export function createImageRepository(db: Pick<Database, 'query' | 'transaction'>) {
@@ -180,7 +180,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
       imageId: string,
       now: Date,
       cleanupTaskId: string,
-    ): Promise<Profile | undefined> {
+    ): Promise<ProfileRecord | undefined> {
       const rows = await db.query<ProfileRow>(
         `WITH i AS (
            DELETE FROM images WHERE id = $1 AND profile_id = $2

@@ -1,21 +1,34 @@
-import type { Profile, ProfileChanges } from '../api/schemas/profile.js';
+import type { ProfileChanges } from '../api/schemas/profile.js';
 import { constraintOf, type Database, type Queryable, sqlState } from '../db/database.js';
 import { ERRORS } from '../errors.js';
 import { profileEventFrom } from '../events/profile-events.js';
 import type { Cursor } from '../lib/cursor.js';
+import type { ProfileRecord } from '../services/profile-views.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom } from '../tasks/media-delete.js';
 import { notifyIfDue } from './tasks.js';
 
-export type { Profile, ProfileChanges };
+export type { ProfileChanges, ProfileRecord };
 
-export type ProfileRow = Omit<Profile, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
+export type ProfileRow = Omit<ProfileRecord, 'created_at' | 'updated_at' | 'owner'> & {
+  owner_sub: string | null;
+  created_at: Date;
+  updated_at: Date;
+};
 
 /** Result of a conditional write: the new row, or why there is none. */
 export type WriteOutcome<T> =
   | { ok: true; value: T }
-  | { ok: false; reason: 'not_found' | 'version_mismatch' };
+  | { ok: false; reason: 'not_found' | 'forbidden' | 'version_mismatch' };
 
-export const PROFILE_COLUMNS = 'id, name, email, bio, image_urls, version, created_at, updated_at';
+/**
+ * Who a conditional write acts for: `anyone` (an admin) or a subject, who may change only what it
+ * owns. Checked in the statement itself, so a denied write changes nothing.
+ */
+export type Actor = { anyone: true } | { anyone: false; sub: string };
+
+const actorSub = (actor: Actor) => (actor.anyone ? null : actor.sub);
+
+export const PROFILE_COLUMNS = 'id, name, email, bio, image_urls, version, created_at, updated_at, owner_sub';
 
 /** The columns qualified by a table name, for statements that join another table with the same names. */
 export const profileColumnsOf = (table: string) =>
@@ -23,13 +36,20 @@ export const profileColumnsOf = (table: string) =>
     .map((c) => `${table}.${c}`)
     .join(', ');
 
-export function toProfile(row: ProfileRow): Profile {
-  return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
+export function toProfile({ owner_sub, created_at, updated_at, ...row }: ProfileRow): ProfileRecord {
+  return {
+    ...row,
+    owner: owner_sub,
+    created_at: created_at.toISOString(),
+    updated_at: updated_at.toISOString(),
+  };
 }
 
-function emailTaken(err: unknown): never {
-  if (sqlState(err) === '23505' && constraintOf(err) !== 'profiles_pkey') {
-    throw ERRORS.emailTaken();
+function conflicts(err: unknown): never {
+  if (sqlState(err) === '23505') {
+    const constraint = constraintOf(err);
+    if (constraint === 'profiles_owner_sub_key') throw ERRORS.profileExists();
+    if (constraint !== 'profiles_pkey') throw ERRORS.emailTaken();
   }
   throw err;
 }
@@ -38,36 +58,60 @@ function emailTaken(err: unknown): never {
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 'transaction'>) {
-  async function versionOf(id: string, q: Queryable = db): Promise<number | undefined> {
-    const rows = await q.query<{ version: number }>(
-      'SELECT version FROM profiles WHERE id = $1',
+  async function stateOf(id: string, q: Queryable = db, lock = '') {
+    const rows = await q.query<{ version: number; owner_sub: string | null }>(
+      `SELECT version, owner_sub FROM profiles WHERE id = $1 ${lock}`,
       [id],
-      'profile_version',
+      lock ? 'profile_lock' : 'profile_state',
     );
-    return rows[0]?.version;
+    return rows[0];
   }
 
-  async function whyMissed(id: string): Promise<'not_found' | 'version_mismatch'> {
-    return (await versionOf(id)) === undefined ? 'not_found' : 'version_mismatch';
+  /** Why a conditional write found nothing to change: missing, not the actor's, or another version. */
+  function judge(
+    state: { version: number; owner_sub: string | null } | undefined,
+    actor: Actor,
+    expected: number | undefined,
+  ): 'not_found' | 'forbidden' | 'version_mismatch' | undefined {
+    if (!state) return 'not_found';
+    if (!actor.anyone && state.owner_sub !== actor.sub) return 'forbidden';
+    if (expected !== undefined && state.version !== expected) return 'version_mismatch';
+    return undefined;
   }
 
   return {
-    async insert(p: { id: string; name: string; email: string; bio: string; now: Date }): Promise<Profile> {
+    async insert(p: {
+      id: string;
+      name: string;
+      email: string;
+      bio: string;
+      owner: string | null;
+      now: Date;
+    }): Promise<ProfileRecord> {
       const rows = await db
         .query<ProfileRow>(
           `WITH p AS (
-             INSERT INTO profiles (id, name, email, bio, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING ${PROFILE_COLUMNS}
+             INSERT INTO profiles (id, name, email, bio, owner_sub, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING ${PROFILE_COLUMNS}
            ), e AS (${profileEventFrom('created', 'p.updated_at')})
            SELECT * FROM p`,
-          [p.id, p.name, p.email, p.bio, p.now],
+          [p.id, p.name, p.email, p.bio, p.owner, p.now],
           'profile_insert',
         )
-        .catch(emailTaken);
+        .catch(conflicts);
       return toProfile(rows[0] as ProfileRow);
     },
 
-    async findById(id: string): Promise<Profile | undefined> {
+    async findByOwner(sub: string): Promise<ProfileRecord | undefined> {
+      const rows = await db.query<ProfileRow>(
+        `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE owner_sub = $1`,
+        [sub],
+        'profile_by_owner',
+      );
+      return rows[0] && toProfile(rows[0]);
+    },
+
+    async findById(id: string): Promise<ProfileRecord | undefined> {
       const rows = await db.query<ProfileRow>(
         `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE id = $1`,
         [id],
@@ -76,12 +120,17 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
       return rows[0] && toProfile(rows[0]);
     },
 
-    /** Newest first, keyset on (created_at, id). Reads from the replica when one is configured. */
+    /**
+     * Newest first, keyset on (created_at, id). Reads from the replica when one is configured. `q`
+     * matches names, and emails too only when `searchEmail` (an admin's search): no one else can
+     * find a person by an email they do not already see.
+     */
     async list(opts: {
       limit: number;
       after?: Cursor | undefined;
       q?: string | undefined;
-    }): Promise<Profile[]> {
+      searchEmail?: boolean;
+    }): Promise<ProfileRecord[]> {
       const where: string[] = [];
       const params: unknown[] = [];
       if (opts.after) {
@@ -90,22 +139,30 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
       }
       if (opts.q) {
         params.push(likePattern(opts.q));
-        where.push(`(name ILIKE $${params.length} OR email ILIKE $${params.length})`);
+        where.push(
+          opts.searchEmail
+            ? `(name ILIKE $${params.length} OR email ILIKE $${params.length})`
+            : `name ILIKE $${params.length}`,
+        );
       }
       params.push(opts.limit);
       const sql = `SELECT ${PROFILE_COLUMNS} FROM profiles ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, id DESC LIMIT $${params.length}`;
-      const name = `profile_list${opts.after ? '_after' : ''}${opts.q ? '_q' : ''}`;
+      const name = `profile_list${opts.after ? '_after' : ''}${opts.q ? (opts.searchEmail ? '_qe' : '_q') : ''}`;
       return (await db.reader.query<ProfileRow>(sql, params, name)).map(toProfile);
     },
 
-    /** Applies changes and bumps the version, only if the current version is `expected` (when given). */
+    /**
+     * Applies changes and bumps the version, only for an actor allowed to and only if the current
+     * version is `expected` (when given).
+     */
     async update(
       id: string,
+      actor: Actor,
       changes: ProfileChanges,
       expected: number | undefined,
       now: Date,
-    ): Promise<WriteOutcome<Profile>> {
+    ): Promise<WriteOutcome<ProfileRecord>> {
       const rows = await db
         .query<ProfileRow>(
           `WITH p AS (
@@ -113,15 +170,24 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
                name = COALESCE($2, name), email = COALESCE($3, email), bio = COALESCE($4, bio),
                version = version + 1, updated_at = GREATEST($5, created_at)
              WHERE id = $1 AND ($6::integer IS NULL OR version = $6::integer)
+               AND ($7::text IS NULL OR owner_sub = $7::text)
              RETURNING ${PROFILE_COLUMNS}
            ), e AS (${profileEventFrom('updated', 'p.updated_at')})
            SELECT * FROM p`,
-          [id, changes.name ?? null, changes.email ?? null, changes.bio ?? null, now, expected ?? null],
+          [
+            id,
+            changes.name ?? null,
+            changes.email ?? null,
+            changes.bio ?? null,
+            now,
+            expected ?? null,
+            actorSub(actor),
+          ],
           'profile_update',
         )
-        .catch(emailTaken);
+        .catch(conflicts);
       if (rows[0]) return { ok: true, value: toProfile(rows[0]) };
-      return { ok: false, reason: await whyMissed(id) };
+      return { ok: false, reason: judge(await stateOf(id), actor, expected) ?? 'version_mismatch' };
     },
 
     /**
@@ -132,18 +198,13 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
      */
     async delete(
       id: string,
+      actor: Actor,
       expected: number | undefined,
       cleanupTaskId: string,
-    ): Promise<WriteOutcome<Profile>> {
+    ): Promise<WriteOutcome<ProfileRecord>> {
       return db.transaction(async (tx) => {
-        const locked = await tx.query<{ version: number }>(
-          'SELECT version FROM profiles WHERE id = $1 FOR UPDATE',
-          [id],
-          'profile_lock',
-        );
-        const current = locked[0]?.version;
-        if (current === undefined) return { ok: false, reason: 'not_found' };
-        if (expected !== undefined && current !== expected) return { ok: false, reason: 'version_mismatch' };
+        const refused = judge(await stateOf(id, tx, 'FOR UPDATE'), actor, expected);
+        if (refused) return { ok: false, reason: refused };
         const rows = await tx.query<ProfileRow>(
           `WITH p AS (
              DELETE FROM profiles WHERE id = $1 RETURNING ${PROFILE_COLUMNS}

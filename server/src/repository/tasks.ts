@@ -1,5 +1,6 @@
 import type { Task } from '../api/schemas/task.js';
 import type { Queryable } from '../db/database.js';
+import type { Cursor } from '../lib/cursor.js';
 
 export type { Task };
 
@@ -52,14 +53,15 @@ export function createTaskRepository(
       maxAttempts: number;
       runAt: Date;
       now: Date;
+      submittedBy: string | null;
     }) {
       const rows = await db.query<TaskRow>(
         `WITH t AS (
-           INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at)
-           VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6) RETURNING ${COLUMNS}
+           INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by)
+           VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7) RETURNING ${COLUMNS}
          )
          SELECT t.* FROM t ${notifyIfDue('t')}`,
-        [t.id, t.type, JSON.stringify(t.payload), t.maxAttempts, t.runAt, t.now],
+        [t.id, t.type, JSON.stringify(t.payload), t.maxAttempts, t.runAt, t.now, t.submittedBy],
         'task_insert',
       );
       return toTask(rows[0] as TaskRow);
@@ -78,20 +80,71 @@ export function createTaskRepository(
       return rows[0] ?? { due: 0, queued: 0, running: 0 };
     },
 
-    async findById(id: string): Promise<Task | undefined> {
-      const rows = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks WHERE id = $1`, [id], 'task_by_id');
+    /** A task, if `submitter` submitted it (null: anyone's, for an admin). */
+    async findById(id: string, submitter: string | null = null): Promise<Task | undefined> {
+      const rows = await db.query<TaskRow>(
+        `SELECT ${COLUMNS} FROM tasks WHERE id = $1 AND ($2::text IS NULL OR submitted_by = $2::text)`,
+        [id, submitter],
+        'task_by_id',
+      );
       return rows[0] && toTask(rows[0]);
     },
 
-    /** Cancels a task that has not started; returns it, or undefined when it is running or finished. */
-    async cancel(id: string, now: Date): Promise<Task | undefined> {
+    /**
+     * Cancels a task that has not started, if `submitter` submitted it (null: anyone's); returns it,
+     * or undefined when it is running, finished or not the submitter's.
+     */
+    async cancel(id: string, now: Date, submitter: string | null = null): Promise<Task | undefined> {
       const rows = await db.query<TaskRow>(
         `UPDATE tasks SET status = 'cancelled', updated_at = $2, finished_at = $2, lease_until = NULL
-         WHERE id = $1 AND status IN ('scheduled', 'queued') RETURNING ${COLUMNS}`,
-        [id, now],
+         WHERE id = $1 AND status IN ('scheduled', 'queued') AND ($3::text IS NULL OR submitted_by = $3::text)
+         RETURNING ${COLUMNS}`,
+        [id, now, submitter],
         'task_cancel',
       );
       return rows[0] && toTask(rows[0]);
+    },
+
+    /** Newest first, keyset on (created_at, id): `submitter`'s tasks, or everyone's when null. */
+    async list(opts: {
+      submitter: string | null;
+      limit: number;
+      after?: Cursor | undefined;
+      status?: string | undefined;
+      type?: string | undefined;
+    }): Promise<Task[]> {
+      const params: unknown[] = [opts.submitter, opts.status ?? null, opts.type ?? null];
+      let keyset = '';
+      if (opts.after) {
+        params.push(opts.after.createdAt, opts.after.id);
+        keyset = `AND (created_at, id) < ($4, $5::uuid)`;
+      }
+      params.push(opts.limit);
+      return (
+        await db.query<TaskRow>(
+          `SELECT ${COLUMNS} FROM tasks
+           WHERE ($1::text IS NULL OR submitted_by = $1::text) AND ($2::text IS NULL OR status = $2::text)
+             AND ($3::text IS NULL OR type = $3::text) ${keyset}
+           ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+          params,
+          opts.after ? 'task_list_after' : 'task_list',
+        )
+      ).map(toTask);
+    },
+
+    /** Deletes up to `limit` tasks finished before `before`; how many went. */
+    async pruneFinished(before: Date, limit: number): Promise<number> {
+      const rows = await db.query<{ n: number }>(
+        `WITH d AS (
+           DELETE FROM tasks WHERE id IN (
+             SELECT id FROM tasks WHERE finished_at < $1 AND status IN ('succeeded', 'failed', 'cancelled')
+             LIMIT $2
+           ) RETURNING 1
+         ) SELECT count(*)::int AS n FROM d`,
+        [before, limit],
+        'task_prune',
+      );
+      return rows[0]?.n ?? 0;
     },
 
     /**

@@ -1,4 +1,5 @@
 import type { Image } from '../api/schemas/image.js';
+import type { Principal } from '../auth/principal.js';
 import type { ProfileCache } from '../cache/profile-cache.js';
 import { AppError, ERRORS } from '../errors.js';
 import { isUuid, newId } from '../lib/ids.js';
@@ -8,6 +9,7 @@ import type { ProfileRepository } from '../repository/profiles.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ImageMetrics } from '../telemetry/metrics.js';
+import { mayChange } from './profile-views.js';
 
 type Deps = {
   repo: Pick<
@@ -52,7 +54,18 @@ export function createImageService(deps: Deps) {
   });
 
   async function requireProfile(profileId: string) {
-    if (!isUuid(profileId) || !(await deps.profiles.findById(profileId))) throw ERRORS.notFound('profile');
+    const profile = isUuid(profileId) ? await deps.profiles.findById(profileId) : undefined;
+    if (!profile) throw ERRORS.notFound('profile');
+    return profile;
+  }
+
+  /** Images change with their profile: its owner or an admin, checked before anything is read. */
+  async function requireChangeable(viewer: Principal, profileId: string) {
+    if (viewer.kind !== 'user') throw ERRORS.unauthenticated();
+    const profile = await requireProfile(profileId);
+    if (!mayChange(viewer, profile.owner)) {
+      throw ERRORS.forbidden("Only the profile's owner or an admin may change its images");
+    }
   }
 
   /** Deletes each object no image names any more; idempotent, so a retried run does no harm. */
@@ -129,11 +142,12 @@ export function createImageService(deps: Deps) {
      * the profile is known to exist. `created` is false when the profile already had this image.
      */
     async upload(
+      viewer: Principal,
       profileId: string,
       read: () => Promise<Buffer>,
     ): Promise<{ image: Image; created: boolean }> {
       try {
-        await requireProfile(profileId);
+        await requireChangeable(viewer, profileId);
         const bytes = await read();
         const started = performance.now();
         const processed = await deps.processor.process(bytes);
@@ -156,8 +170,9 @@ export function createImageService(deps: Deps) {
     },
 
     /** Deletes an image; its objects go by a retried task once no other image names them. */
-    async remove(profileId: string, imageId: string): Promise<void> {
+    async remove(viewer: Principal, profileId: string, imageId: string): Promise<void> {
       if (!isUuid(profileId) || !isUuid(imageId)) throw ERRORS.notFound('image');
+      await requireChangeable(viewer, profileId);
       const profile = await repo.delete(profileId, imageId, clock(), newId());
       if (!profile) throw ERRORS.notFound('image');
       await deps.cache.updated(profile);

@@ -1,18 +1,27 @@
-import type { ListQuery, ProfileInput } from '../api/schemas/profile.js';
+import type { ListQuery, Profile, ProfileInput } from '../api/schemas/profile.js';
+import { isAdmin, type Principal } from '../auth/principal.js';
 import type { ProfileCache } from '../cache/profile-cache.js';
 import { ERRORS } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import { etagOf } from '../lib/etag.js';
 import { isUuid, newId } from '../lib/ids.js';
-import type { Profile, ProfileChanges, ProfileRepository, WriteOutcome } from '../repository/profiles.js';
+import type {
+  Actor,
+  ProfileChanges,
+  ProfileRecord,
+  ProfileRepository,
+  WriteOutcome,
+} from '../repository/profiles.js';
+import { type CachedViews, decodeCached, encodeCached, seesPrivate, viewFor } from './profile-views.js';
 
 type Deps = {
-  repo: Pick<ProfileRepository, 'insert' | 'findById' | 'list' | 'update' | 'delete'>;
+  repo: Pick<ProfileRepository, 'insert' | 'findById' | 'findByOwner' | 'list' | 'update' | 'delete'>;
   cache: Pick<ProfileCache, 'get' | 'stored' | 'updated' | 'removed'>;
   clock?: () => Date;
 };
 
-/** A profile as served by GET: its serialised JSON (straight from the cache on a hit) and version. */
-export type ServedProfile = { json: string; version: number; source: 'cache' | 'db' };
+/** A profile as served by GET: the viewer's representation, serialised (as cached), and its ETag. */
+export type ServedProfile = { json: string; etag: string; version: number; source: 'cache' | 'db' };
 
 export type ListPage = { items: Profile[]; next: string | undefined };
 
@@ -29,14 +38,34 @@ const expectation = (v: number | null | undefined) => (v === null ? -1 : v);
 function unwrap<T>(outcome: WriteOutcome<T>): T {
   if (outcome.ok) return outcome.value;
   if (outcome.reason === 'not_found') throw ERRORS.notFound('profile');
+  if (outcome.reason === 'forbidden')
+    throw ERRORS.forbidden('Only its owner or an admin may change this profile');
   throw ERRORS.preconditionFailed(
     'The profile has changed since it was read (If-Match does not match its ETag)',
   );
 }
 
+function actorOf(viewer: Principal): Actor {
+  if (viewer.kind !== 'user') throw ERRORS.unauthenticated();
+  return viewer.admin ? { anyone: true } : { anyone: false, sub: viewer.sub };
+}
+
+/**
+ * Who will own a new profile: an ordinary user always owns what they create; an admin names anyone,
+ * or no one (null: a profile only admins change), which is also what an admin gets by default.
+ */
+function ownerFor(viewer: Principal, asked: string | null | undefined): string | null {
+  if (viewer.kind !== 'user') throw ERRORS.unauthenticated();
+  if (viewer.admin) return asked ?? null;
+  if (asked !== undefined && asked !== viewer.sub) {
+    throw ERRORS.forbidden('Only an admin may create a profile for someone else');
+  }
+  return viewer.sub;
+}
+
 export function createProfileService({ repo, cache, clock = () => new Date() }: Deps) {
   // Concurrent misses for one id share one database read (and one cache fill) per instance.
-  type Loaded = { json: string; version: number } | undefined;
+  type Loaded = { value: string; version: number } | undefined;
   const loading = new Map<string, Promise<Loaded>>();
   function load(id: string): Promise<Loaded> {
     let pending = loading.get(id);
@@ -44,9 +73,9 @@ export function createProfileService({ repo, cache, clock = () => new Date() }: 
       const started = (async (): Promise<Loaded> => {
         const profile = await repo.findById(id);
         if (!profile) return undefined;
-        const json = JSON.stringify(profile);
-        await cache.stored(profile, json);
-        return { json, version: profile.version };
+        const value = encodeCached(profile);
+        await cache.stored(profile, value);
+        return { value, version: profile.version };
       })().finally(() => {
         if (loading.get(id) === started) loading.delete(id);
       });
@@ -58,56 +87,86 @@ export function createProfileService({ repo, cache, clock = () => new Date() }: 
   // A read that starts after a write must not join a load that began before it.
   const forget = (id: string) => loading.delete(id);
 
+  /** The viewer's representation of a cached value, as it goes out. */
+  function serve(
+    viewer: Principal,
+    views: CachedViews,
+    version: number,
+    source: 'cache' | 'db',
+  ): ServedProfile {
+    const full = seesPrivate(viewer, views.owner);
+    return { json: full ? views.fullJson : views.publicJson, etag: etagOf(version, full), version, source };
+  }
+
   return {
-    async create(input: ProfileInput): Promise<Profile> {
+    async create(viewer: Principal, input: ProfileInput): Promise<ProfileRecord> {
       const profile = await repo.insert({
         id: newId(),
         name: input.name,
         email: input.email,
         bio: input.bio ?? '',
+        owner: ownerFor(viewer, input.owner),
         now: clock(),
       });
       await cache.stored(profile);
       return profile;
     },
 
-    async get(id: string): Promise<ServedProfile> {
+    async get(viewer: Principal, id: string): Promise<ServedProfile> {
       checkId(id);
       const hit = await cache.get(id);
-      if (hit) return { ...hit, source: 'cache' };
+      // A value in an older format (written before an upgrade) is read as a miss and replaced.
+      const cached = hit && decodeCached(hit.json);
+      if (hit && cached) return serve(viewer, cached, hit.version, 'cache');
       const loaded = await load(id);
-      if (!loaded) throw ERRORS.notFound('profile');
-      return { ...loaded, source: 'db' };
+      const views = loaded && decodeCached(loaded.value);
+      if (!loaded || !views) throw ERRORS.notFound('profile');
+      return serve(viewer, views, loaded.version, 'db');
     },
 
-    async list(query: ListQuery): Promise<ListPage> {
+    /** The caller's own profile. */
+    async mine(viewer: Principal): Promise<ProfileRecord> {
+      if (viewer.kind !== 'user') throw ERRORS.unauthenticated();
+      const profile = await repo.findByOwner(viewer.sub);
+      if (!profile) throw ERRORS.notFound('profile of yours');
+      return profile;
+    },
+
+    async list(viewer: Principal, query: ListQuery): Promise<ListPage> {
       const limit = query.limit ?? DEFAULT_PAGE_SIZE;
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const q = query.q?.trim() || undefined;
       // One extra row tells whether another page exists without a COUNT.
-      const rows = await repo.list({ limit: limit + 1, after, q });
+      const rows = await repo.list({ limit: limit + 1, after, q, searchEmail: isAdmin(viewer) });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       const next =
         rows.length > limit && last
           ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id })
           : undefined;
-      return { items, next };
+      return { items: items.map((p) => viewFor(viewer, p)), next };
     },
 
     /** `expectedVersion`: null means an If-Match that names no version this server issued. */
-    async update(id: string, changes: ProfileChanges, expectedVersion?: number | null): Promise<Profile> {
+    async update(
+      viewer: Principal,
+      id: string,
+      changes: ProfileChanges,
+      expectedVersion?: number | null,
+    ): Promise<ProfileRecord> {
       checkId(id);
+      const actor = actorOf(viewer);
       forget(id);
-      const profile = unwrap(await repo.update(id, changes, expectation(expectedVersion), clock()));
+      const profile = unwrap(await repo.update(id, actor, changes, expectation(expectedVersion), clock()));
       await cache.updated(profile);
       return profile;
     },
 
-    async remove(id: string, expectedVersion?: number | null): Promise<Profile> {
+    async remove(viewer: Principal, id: string, expectedVersion?: number | null): Promise<ProfileRecord> {
       checkId(id);
+      const actor = actorOf(viewer);
       forget(id);
-      const profile = unwrap(await repo.delete(id, expectation(expectedVersion), newId()));
+      const profile = unwrap(await repo.delete(id, actor, expectation(expectedVersion), newId()));
       await cache.removed(id);
       return profile;
     },

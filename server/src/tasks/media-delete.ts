@@ -39,6 +39,7 @@ export const mediaDeleteTask: TaskUnit<Deps> = {
   ),
   defaultPayload: {},
   retry: { maxAttempts: MEDIA_DELETE_TASK.maxAttempts, baseDelayMs: 1_000, maxDelayMs: 300_000 },
+  submitters: 'admins',
   internal: true,
   // Idempotent: deleting a missing object succeeds, and a key an image names again is kept.
   handler: (deps) => async (payload) => deps.images.removeObjects(payload.keys as string[]),

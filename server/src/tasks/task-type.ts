@@ -24,6 +24,11 @@ export type TaskType = {
   retry: RetryPolicy;
   /** Scheduled by the service itself, never accepted from the API. */
   internal?: boolean;
+  /**
+   * Who may submit it: admins only, or also the owner of the profile its payload's `profile_id`
+   * names (a task that acts on one person's data).
+   */
+  submitters: 'admins' | 'profile-owner';
   run(payload: Record<string, unknown>, ctx: TaskContext): Promise<unknown>;
 };
 

@@ -24,6 +24,25 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const cache = createCacheMetrics(registry);
   const tasks = createTaskMetrics(registry);
   const images = createImageMetrics(registry);
+  const access = {
+    rateLimited: new Counter({
+      name: 'http_rate_limited_total',
+      help: 'Requests refused with 429, by budget',
+      labelNames: ['budget'],
+      registers: [registry],
+    }),
+    rateLimitStoreErrors: new Counter({
+      name: 'http_rate_limit_store_errors_total',
+      help: 'Rate-limit counts that could not reach Redis: those requests were let through (fail open)',
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'http_auth_failures_total',
+      help: 'Requests refused for their token or its absence, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+  };
 
   return {
     registry,
@@ -31,6 +50,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     cache,
     tasks,
     images,
+    access,
     observeQuery(name: string, seconds: number, ok: boolean) {
       dbQueryDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
     },

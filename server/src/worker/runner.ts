@@ -20,6 +20,8 @@ export type WorkerOptions = {
   /** Subscribes to "a task became due" notifications; returns the unsubscribe. */
   listenForDue?: (onDue: () => void) => Promise<() => Promise<void>>;
   concurrency: number;
+  /** Deletes expired exports and old finished tasks, on a timer of its own. */
+  retention?: { start(): void; stop(): Promise<void> };
 };
 
 /**
@@ -143,6 +145,7 @@ export function createWorker(opts: WorkerOptions) {
       unlisten = await opts.listenForDue?.(wake);
       tick();
       relay.start();
+      opts.retention?.start();
       logger.info({ transport: transport.kind, concurrency: opts.concurrency }, 'worker started');
     },
     /** Stops taking work and waits for the tasks in hand to finish (the caller bounds the wait). */
@@ -150,7 +153,7 @@ export function createWorker(opts: WorkerOptions) {
       stopping = true;
       clearTimeout(timer);
       await unlisten?.();
-      await Promise.all([ticking, relay.stop()]);
+      await Promise.all([ticking, relay.stop(), opts.retention?.stop()]);
       await consumer?.stop();
     },
     get inFlight() {

@@ -123,6 +123,7 @@ describe('tasks over real RabbitMQ and PostgreSQL: faults', { skip }, () => {
       maxAttempts: 3,
       runAt: new Date(),
       now: new Date(),
+      submittedBy: null,
     });
     const [row] = await allFinished(t.container.db, [task.id], 60_000);
     assert.deepEqual([row?.status, row?.attempts], ['failed', 3]);

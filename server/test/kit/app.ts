@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Database, QueryObserver } from '../../src/db/database.js';
 import type { ObjectStorage } from '../../src/storage/storage.js';
 import { createLogger } from '../../src/telemetry/logger.js';
+import { adminToken, testIssuer } from './identity.js';
 import type { Teardown } from './teardown.js';
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -24,15 +25,24 @@ export type TestAppOptions = {
   testDatabase?: TestDatabaseOpener;
   env?: Record<string, string>;
   wrapStorage?: (storage: ObjectStorage) => ObjectStorage;
+  /**
+   * The Authorization a request without one gets: an admin's token (the default, for suites about
+   * something other than access), or none (the suites about who may do what say it themselves).
+   */
+  caller?: 'admin' | 'as-given';
 };
 
 /** Builds the real app graph over the given database, as the server does, minus the listener. */
 export async function startTestApp(opts: TestAppOptions = {}) {
   // Media go to a directory of this app's own, removed on close, unless the test names one.
   const ownDataDir = opts.env?.DATA_DIR ? undefined : await mkdtemp(join(tmpdir(), 'profile-test-'));
+  const issuer = await testIssuer();
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     NODE_ENV: 'test',
+    // Suites about something else must not spend budgets; the rate-limit suites turn them on.
+    RATE_LIMIT_ENABLED: 'false',
+    ...issuer.env,
     ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     ...opts.env,
   });
@@ -54,6 +64,10 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   });
   const app = await buildApp(container);
   await app.ready();
+  withDefaultAuthorization(
+    app,
+    (opts.caller ?? 'admin') === 'admin' ? `Bearer ${await adminToken()}` : undefined,
+  );
   return {
     app,
     container,
@@ -63,6 +77,35 @@ export async function startTestApp(opts: TestAppOptions = {}) {
       await cleanupDatabase?.();
       if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
+  };
+}
+
+const NO_AUTHORIZATION = 'test-kit: send no Authorization header';
+
+/**
+ * Headers for a request without any token, on an app whose requests get an admin's by default: what
+ * an anonymous visitor sends (`headers: anonymous()`, or `anonymous({ 'if-none-match': '"1"' })`).
+ */
+export const anonymous = (headers: Record<string, string> = {}) => ({
+  ...headers,
+  authorization: NO_AUTHORIZATION,
+});
+
+/**
+ * Gives `inject` calls that name no Authorization header the one given (when one is), and sends
+ * none at all for those marked `anonymous()`.
+ */
+function withDefaultAuthorization(app: { inject: unknown }, authorization: string | undefined) {
+  type Options = { headers?: Record<string, unknown> } & Record<string, unknown>;
+  const inject = (app.inject as (opts?: Options) => unknown).bind(app);
+  app.inject = (opts?: Options) => {
+    if (!opts || typeof opts !== 'object') return inject(opts);
+    const headers = { ...opts.headers };
+    const named = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
+    if (named !== undefined && headers[named] === NO_AUTHORIZATION) delete headers[named];
+    else if (named === undefined && authorization !== undefined) headers.authorization = authorization;
+    else return inject(opts);
+    return inject({ ...opts, headers });
   };
 }
 

@@ -1,8 +1,9 @@
 // The local scale-out cluster, on one machine: a PostgreSQL primary and a streaming replica of it
 // (its own instances, from the machine's PostgreSQL binaries), three API instances and two workers
-// on the machine's Redis and RabbitMQ, nginx in front (balancing, retrying, caching /media), and
-// Prometheus scraping every instance. Used by `make local-cluster` (scripts/local-cluster.ts) and by
-// the tests that SIGKILL and restart its parts.
+// on the machine's Redis and RabbitMQ, nginx in front (balancing, retrying, caching /media),
+// Prometheus scraping every instance, and the development identity provider unless another is named.
+// Used by `make local-cluster` (scripts/local-cluster.ts) and by the tests that SIGKILL and restart
+// its parts.
 
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
@@ -24,6 +25,8 @@ export type ClusterPorts = {
   primary: number;
   replica: number;
   prometheus: number;
+  /** The development identity provider, when the cluster runs its own. */
+  issuer: number;
 };
 
 /** The ports of deploy/nginx/local-cluster.conf and deploy/prometheus/local-cluster.yml. */
@@ -34,6 +37,7 @@ export const DEFAULT_PORTS: ClusterPorts = {
   primary: 55432,
   replica: 55433,
   prometheus: 19090,
+  issuer: 18090,
 };
 
 /** Ports that were free a moment ago, for a cluster beside anything else on the machine (tests). */
@@ -46,22 +50,33 @@ export async function freeClusterPorts(): Promise<ClusterPorts> {
     primary: await p(),
     replica: await p(),
     prometheus: await p(),
+    issuer: await p(),
   };
 }
 
 export type ClusterOptions = {
   dir: string;
   ports?: ClusterPorts;
-  /** Runs an entry point: `server` or `worker`, as node arguments (compiled dist, or tsx on src). */
-  entry: (name: 'server' | 'worker') => string[];
+  /** Runs an entry point of cmd/, as node arguments (compiled dist, or tsx on src). */
+  entry: (name: ClusterEntry) => string[];
   /** Variables for every instance: Redis and RabbitMQ addresses, key prefix, queue namespace, … */
   env: Record<string, string>;
+  /**
+   * The identity provider whose tokens the instances accept, as the variables that name it
+   * (AUTH_ISSUER, and AUTH_AUDIENCE… when not the defaults; a test passes its own issuer's `env`).
+   * Absent: the cluster runs the development provider (cmd/issuer) on `ports.issuer`; the started
+   * cluster's `issuer` is its URL, and `AUTH_ISSUER=<that URL> npm run token -- --email … [--admin]`
+   * prints a token for it.
+   */
+  issuer?: { AUTH_ISSUER: string } & Record<string, string>;
   log?: (msg: string) => void;
   /** Prometheus is optional for a user (skipped with a note when absent); tests require it. */
   requirePrometheus?: boolean;
   /** Replaces tools found on the machine (tests of a failed start). */
   tools?: Partial<ClusterTools>;
 };
+
+export type ClusterEntry = 'server' | 'worker' | 'issuer';
 
 export type ClusterTools = {
   initdb: Tool;
@@ -146,6 +161,11 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
   const pgSetup = { pgDir, root: ROOT, user, bin: pgBins, track, log };
   const primary = await startPrimary(pgSetup, ports.primary);
   const replica = await startReplica(pgSetup, ports.primary, ports.replica);
+  // The instances accept the named issuer's tokens, or those of a development provider of the cluster's.
+  const identity = opts.issuer ?? { AUTH_ISSUER: `http://127.0.0.1:${ports.issuer}` };
+  const ownIssuer = opts.issuer
+    ? undefined
+    : await startIssuer(opts, identity.AUTH_ISSUER, ports.issuer, track, log);
 
   const edge = `http://127.0.0.1:${ports.edge}`;
   const { servers, workers } = await startInstances(opts, ports, track, log, {
@@ -153,6 +173,7 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
     DB_READ_URI: replica.uri,
     MEDIA_DIR: mediaDir,
     CDN_BASE_URL: `${edge}/media`,
+    ...identity,
   });
 
   const edgeSetup = { dir: opts.dir, root: ROOT, track, log };
@@ -166,12 +187,19 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
     primaryUri: primary.uri,
     replicaUri: replica.uri,
     prometheusUrl: prometheus ? `http://127.0.0.1:${ports.prometheus}` : undefined,
+    /** The issuer whose tokens the instances accept. */
+    issuer: identity.AUTH_ISSUER,
     servers,
     workers,
     replica,
     async stop() {
       await Promise.all([...servers, ...workers].map((s) => s.stop()));
-      await Promise.all([stopProc(nginx, 'SIGQUIT'), stopProc(prometheus), replica.stop()]);
+      await Promise.all([
+        stopProc(nginx, 'SIGQUIT'),
+        stopProc(prometheus),
+        stopProc(ownIssuer),
+        replica.stop(),
+      ]);
       await stopProc(primary.proc, 'SIGINT');
       for (const p of procs) await stopProc(p, 'SIGKILL', 1_000);
     },
@@ -179,6 +207,30 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
       rmSync(opts.dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The development identity provider (anyone signs in with any email; development only) for a cluster
+ * given no other: listening on `port`, reached at `url`, its keys and accounts in the cluster's directory.
+ */
+async function startIssuer(
+  opts: ClusterOptions,
+  url: string,
+  port: number,
+  track: (p: Proc) => Proc,
+  log: (msg: string) => void,
+) {
+  const env = {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: opts.env.LOG_LEVEL ?? 'warn',
+    DATA_DIR: join(opts.dir, 'issuer'),
+    AUTH_ISSUER: url,
+    AUTH_PORT: String(port),
+  };
+  log(`development identity provider on ${port}`);
+  const proc = track(startProc('issuer', process.execPath, opts.entry('issuer'), { cwd: SERVER_DIR, env }));
+  await waitHttp(`${url}/.well-known/openid-configuration`, proc);
+  return proc;
 }
 
 export type Instance = {

@@ -8,6 +8,7 @@ export const alwaysFails: TaskType = {
   payload: Type.Object({}),
   defaultPayload: {},
   retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
+  submitters: 'admins',
   async run() {
     throw new Error('boom: this handler always fails');
   },

@@ -146,6 +146,7 @@ describe('Kubernetes manifests (k8s/simple)', { skip: kubectl.skip }, () => {
       )
       .filter(({ c }) => c.image.startsWith('profile-service/server'));
     assert.deepEqual(ours.map((x) => x.owner).sort(), [
+      'Deployment/issuer',
       'Deployment/server',
       'Deployment/worker',
       'Job/migrate',
@@ -168,6 +169,10 @@ describe('Kubernetes manifests (k8s/simple)', { skip: kubectl.skip }, () => {
       // The config these variables make must load, as the process would at start.
       const config = loadConfig(env);
       const entry = c.command?.at(-1) ?? '';
+      if (entry.endsWith('issuer.js')) {
+        assert.ok(config.auth.issuer, `${owner}: AUTH_ISSUER, the URL it is reached at`);
+        continue;
+      }
       assert.ok(config.dbUri, `${owner}: DB_URI (required by ${entry})`);
       if (entry.endsWith('worker.js'))
         assert.ok(config.queueUri, `${owner}: QUEUE_URI (required by the worker)`);
@@ -178,6 +183,7 @@ describe('Kubernetes manifests (k8s/simple)', { skip: kubectl.skip }, () => {
           `${owner}: the container port is SERVER_PORT`,
         );
         assert.ok(config.s3?.credentials, `${owner}: S3 credentials for the shared object storage`);
+        assert.ok(config.auth.issuer, `${owner}: AUTH_ISSUER (required by the server)`);
       }
       if (entry.endsWith('worker.js')) assert.equal(c.ports?.[0]?.containerPort, config.workerPort);
     }
@@ -269,12 +275,14 @@ describe('docker-compose.yml', () => {
     const app = Object.entries(compose.services).filter(([, svc]) =>
       svc.image?.startsWith('profile-service/server'),
     );
-    assert.deepEqual(app.map(([name]) => name).sort(), ['migrate', 'server', 'worker']);
+    assert.deepEqual(app.map(([name]) => name).sort(), ['issuer', 'migrate', 'server', 'worker']);
     for (const [name, svc] of app) {
       const env = svc.environment ?? {};
       for (const key of Object.keys(env))
         assert.ok(known.has(key), `${name} sets ${key}, which the config does not read`);
       const config = loadConfig(env);
+      assert.ok(config.auth.issuer, `${name}: AUTH_ISSUER`);
+      if (name === 'issuer') continue;
       assert.ok(config.dbUri && config.queueUri && config.redis && config.s3?.credentials, name);
     }
     assert.equal(compose.services.client?.image, 'profile-service/client:dev');

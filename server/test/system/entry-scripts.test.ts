@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { answers200 } from '../kit/eventually.js';
+import { testProcessEnv } from '../kit/identity.js';
 import { freePort } from '../kit/process.js';
 import { dropQueueNamespace, QUEUE_URI, servicesUnavailable, suiteDatabase } from '../kit/services.js';
 
@@ -63,7 +64,13 @@ describe('entry scripts started together', { skip, timeout: 300_000 }, () => {
   it('npm run start:server and start:worker at the same moment on a stale build: both ready, one compile', async () => {
     // Stale: the build's record of its sources is gone, so both scripts find it out of date.
     rmSync(join(ROOT, 'server/dist/.source-hash'), { force: true });
-    const env = { DB_URI: db.uri, QUEUE_URI, QUEUE_NAMESPACE: namespace, HOST: '127.0.0.1' };
+    const env = {
+      ...(await testProcessEnv()),
+      DB_URI: db.uri,
+      QUEUE_URI,
+      QUEUE_NAMESPACE: namespace,
+      HOST: '127.0.0.1',
+    };
     const [serverPort, workerPort] = [await freePort(), await freePort()];
     const server = npmRun('start:server', { ...env, SERVER_PORT: String(serverPort) });
     const worker = npmRun('start:worker', { ...env, WORKER_PORT: String(workerPort) });

@@ -4,8 +4,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Profile } from '../../src/repository/profiles.js';
+import type { Profile } from '../../src/api/schemas/profile.js';
 import { suiteApp, uniqueEmail } from '../kit/app.js';
+import { adminToken, bearer, testProcessEnv } from '../kit/identity.js';
 import { imageForm, photoJpeg } from '../kit/images.js';
 import { spawnServer } from '../kit/process.js';
 import { postgresUnavailable, suiteDatabase } from '../kit/services.js';
@@ -18,7 +19,13 @@ const MiB = 1_048_576;
  * and how much had been sent by then. A raw socket, because an HTTP client library gives up on its
  * response once a write fails, and the server is right to close the connection after a 413.
  */
-function streamUpload(port: number, path: string, total: number, declareLength: boolean) {
+function streamUpload(
+  port: number,
+  path: string,
+  total: number,
+  declareLength: boolean,
+  authorization: string,
+) {
   const boundary = '----limit-test';
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
@@ -30,6 +37,7 @@ function streamUpload(port: number, path: string, total: number, declareLength: 
     `POST ${path} HTTP/1.1`,
     `Host: 127.0.0.1:${port}`,
     `Content-Type: multipart/form-data; boundary=${boundary}`,
+    `Authorization: ${authorization}`,
     declareLength ? `Content-Length: ${head.length + total + tail.length}` : 'Transfer-Encoding: chunked',
   ].join('\r\n');
   const frame = (data: Buffer) =>
@@ -84,8 +92,13 @@ describe('image upload limits on a listening server', () => {
   const t = suiteApp();
   let port: number;
   let profile: Profile;
+  // Uploads need a token: the profile's owner's or an admin's (who created it here).
+  let authorization: string;
+  const upload = (total: number, declareLength: boolean) =>
+    streamUpload(port, `/api/v1/profiles/${profile.id}/images`, total, declareLength, authorization);
 
   before(async () => {
+    authorization = `Bearer ${await adminToken()}`;
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     port = (t.app.server.address() as { port: number }).port;
     const res = await t.app.inject({
@@ -97,7 +110,7 @@ describe('image upload limits on a listening server', () => {
   });
 
   it('413 while streaming: a 200 MiB body without a length is cut off shortly after 10 MiB', async () => {
-    const res = await streamUpload(port, `/api/v1/profiles/${profile.id}/images`, 200 * MiB, false);
+    const res = await upload(200 * MiB, false);
     assert.equal(res.status, 413, res.body);
     assert.equal(JSON.parse(res.body).code, 'payload_too_large');
     // Socket buffers on both sides hold a few MiB; the rest of the 200 MiB was never read.
@@ -105,7 +118,7 @@ describe('image upload limits on a listening server', () => {
   });
 
   it('413 before any of the body is read when Content-Length already says too much', async () => {
-    const res = await streamUpload(port, `/api/v1/profiles/${profile.id}/images`, 50 * MiB, true);
+    const res = await upload(50 * MiB, true);
     assert.equal(res.status, 413, res.body);
     assert.ok(res.sent < 20 * MiB, `sent ${Math.round(res.sent / MiB)} MiB before the 413`);
   });
@@ -133,7 +146,9 @@ describe('a burst of large uploads (a process of its own)', { skip }, () => {
   });
 
   it(`20 concurrent 8 MP uploads all succeed with the server's peak RSS under ${PEAK_RSS_BOUND / MiB} MiB`, async () => {
+    const auth = await bearer('admin@example.com', { admin: true });
     const server = await spawnServer('server', {
+      ...(await testProcessEnv()),
       DB_URI: testDb.uri,
       DATA_DIR: dataDir,
       IMAGE_CONCURRENCY: '2',
@@ -145,9 +160,10 @@ describe('a burst of large uploads (a process of its own)', { skip }, () => {
         Array.from({ length: 20 }, async (_, i) => {
           const res = await fetch(`${base}/api/v1/profiles`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { ...auth, 'content-type': 'application/json' },
             body: JSON.stringify({ name: `Burst ${i}`, email: uniqueEmail('burst') }),
           });
+          assert.equal(res.status, 201, await res.clone().text());
           return (await res.json()) as Profile;
         }),
       );
@@ -156,7 +172,7 @@ describe('a burst of large uploads (a process of its own)', { skip }, () => {
         profiles.map((p) =>
           fetch(`${base}/api/v1/profiles/${p.id}/images`, {
             method: 'POST',
-            headers: { 'content-type': form.contentType },
+            headers: { ...auth, 'content-type': form.contentType },
             body: form.body,
           }).then(async (r) => ({ status: r.status, body: await r.text() })),
         ),

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { answers200, eventually } from '../kit/eventually.js';
+import { bearer, testProcessEnv } from '../kit/identity.js';
 import { freePort } from '../kit/process.js';
 import {
   dropQueueNamespace,
@@ -143,6 +144,8 @@ describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
   // Registered after the containers' teardown, so the database is dropped once they are stopped.
   const db = suiteDatabase('images');
   const common = () => ({ DB_URI: db.uri, REDIS_ADDRESS, QUEUE_URI, QUEUE_NAMESPACE: namespace });
+  // The containers share the host's network: the test process's issuer is at 127.0.0.1 for them too.
+  const serving = async () => ({ ...common(), ...(await testProcessEnv()) });
 
   it('both images are built FROM node:24-bookworm-slim and run Node 24 as the non-root node user', () => {
     for (const [image, dockerfile] of [
@@ -218,14 +221,15 @@ describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
   it('the server (its CMD) and the worker from the server image are ready', async () => {
     const [serverPort, workerPort] = [await freePort(), await freePort()];
     const server = runInImage(SERVER_IMAGE, {
-      ...common(),
+      ...(await serving()),
       SERVER_PORT: String(serverPort),
       HOST: '127.0.0.1',
     });
-    const worker = runInImage(SERVER_IMAGE, { ...common(), WORKER_PORT: String(workerPort) }, [
+    const worker = runInImage(SERVER_IMAGE, { ...(await serving()), WORKER_PORT: String(workerPort) }, [
       'node',
       'dist/cmd/worker.js',
     ]);
+    const auth = await bearer('admin@example.com', { admin: true });
     running.push(server, worker);
     const ready = await waitOk(`http://127.0.0.1:${serverPort}/health/ready`, server);
     const report = (await ready.json()) as { status: string; checks: Record<string, { status: string }> };
@@ -235,15 +239,15 @@ describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
     // The two images' processes do real work together: a task submitted to the server, run by the worker.
     const submitted = await fetch(`http://127.0.0.1:${serverPort}/api/v1/tasks/delayed`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'echo', payload: { from: 'image' } }),
     });
-    assert.equal(submitted.status, 202);
+    assert.equal(submitted.status, 202, await submitted.clone().text());
     const { id } = (await submitted.json()) as { id: string };
     await eventually(
       'the task ran on the worker from the image',
       async () => {
-        const res = await fetch(`http://127.0.0.1:${serverPort}/api/v1/tasks/${id}`);
+        const res = await fetch(`http://127.0.0.1:${serverPort}/api/v1/tasks/${id}`, { headers: auth });
         return ((await res.json()) as { status: string }).status;
       },
       { until: (status) => status === 'succeeded', intervalMs: 200 },

@@ -50,12 +50,13 @@ describe('local cluster: a start that cannot finish leaves nothing running', {
         ports: p,
         entry: fromSources,
         env: { REDIS_ADDRESS, CACHE_KEY_PREFIX: uniquePrefix('late'), QUEUE_URI, QUEUE_NAMESPACE: namespace },
+        // No issuer named: the cluster runs a development identity provider of its own first.
         // An "nginx" that exits at once: everything before it has started by then.
         tools: { nginx: { path: '/bin/false', skip: false } },
       }),
       /nginx exited/,
     );
-    for (const port of [p.primary, p.replica, ...p.servers, ...p.workers])
+    for (const port of [p.primary, p.replica, p.issuer, ...p.servers, ...p.workers])
       assert.ok(await refused(port), `port ${port} is closed again`);
     rmSync(dir, { recursive: true, force: true });
     await dropQueueNamespace(namespace);

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromSources, localClusterUnavailable } from '../kit/cluster/availability.js';
 import { eventually } from '../kit/eventually.js';
+import { bearer, testIssuer } from '../kit/identity.js';
 import { imageForm, makeImage } from '../kit/images.js';
 import { freeClusterPorts, type LocalCluster, startLocalCluster } from '../kit/local-cluster.js';
 import { dropPrefix, dropQueueNamespace, QUEUE_URI, REDIS_ADDRESS, uniquePrefix } from '../kit/services.js';
@@ -48,13 +49,22 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
   const prefix = uniquePrefix('cluster');
   const namespace = `cluster-test-${process.pid}-${Date.now()}`;
   const ids: string[] = [];
+  // Writes carry an admin's token (who creates any number of profiles); reads stay anonymous.
+  let auth: Record<string, string>;
+  const writing = (body: unknown) => ({
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
   before(async () => {
+    auth = await bearer('admin@example.com', { admin: true });
     cluster = await startLocalCluster({
       dir: mkdtempSync(join(tmpdir(), 'local-cluster-test-')),
       ports: await freeClusterPorts(),
       entry: fromSources,
+      issuer: (await testIssuer()).env,
       env: {
+        RATE_LIMIT_ENABLED: 'false',
         REDIS_ADDRESS,
         CACHE_KEY_PREFIX: prefix,
         CACHE_TIMEOUT: '2s',
@@ -68,10 +78,9 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     for (let i = 0; i < 20; i++) {
       const res = await fetch(`${cluster.edge}/api/v1/profiles`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Cluster ${i}`, email: `cluster.${i}.${namespace}@example.com` }),
+        ...writing({ name: `Cluster ${i}`, email: `cluster.${i}.${namespace}@example.com` }),
       });
-      assert.equal(res.status, 201);
+      assert.equal(res.status, 201, await res.clone().text());
       ids.push(((await res.json()) as Profile).id);
     }
   });
@@ -113,21 +122,20 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     ];
     const created = await json<Profile>(`${a.url}/api/v1/profiles`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Fresh', email: `fresh.${namespace}@example.com` }),
+      ...writing({ name: 'Fresh', email: `fresh.${namespace}@example.com` }),
     });
     const id = created.body.id;
     for (const s of [b, c])
       assert.equal((await json<Profile>(`${s.url}/api/v1/profiles/${id}`)).body.version, 1);
     const patched = await json<Profile>(`${b.url}/api/v1/profiles/${id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ bio: 'changed on b' }),
+      ...writing({ bio: 'changed on b' }),
     });
     assert.equal(patched.body.version, 2);
     for (const s of [a, c])
       assert.equal((await json<Profile>(`${s.url}/api/v1/profiles/${id}`)).body.version, 2, s.name);
-    assert.equal((await json(`${c.url}/api/v1/profiles/${id}`, { method: 'DELETE' })).status, 204);
+    const deleted = await json(`${c.url}/api/v1/profiles/${id}`, { method: 'DELETE', headers: auth });
+    assert.equal(deleted.status, 204);
     for (const s of [a, b]) assert.equal((await json(`${s.url}/api/v1/profiles/${id}`)).status, 404, s.name);
   });
 
@@ -135,7 +143,7 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     const form = imageForm(await makeImage.png(200, 150, 5));
     const up = await fetch(`${cluster.edge}/api/v1/profiles/${ids[0]}/images`, {
       method: 'POST',
-      headers: { 'content-type': form.contentType },
+      headers: { ...auth, 'content-type': form.contentType },
       body: form.body,
     });
     assert.equal(up.status, 201, await up.clone().text());
@@ -209,8 +217,7 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     const create = async (tag: string) => {
       const res = await json<Profile>(`${cluster.edge}/api/v1/profiles`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Replica ${tag}`, email: `replica.${tag}.${namespace}@example.com` }),
+        ...writing({ name: `Replica ${tag}`, email: `replica.${tag}.${namespace}@example.com` }),
       });
       assert.equal(res.status, 201);
       return res.body;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bearer, testProcessEnv } from '../kit/identity.js';
 import { spawnServer } from '../kit/process.js';
 import { postgresUnavailable, suiteDatabase } from '../kit/services.js';
 
@@ -14,7 +15,7 @@ function request(
   port: number,
   method: string,
   path: string,
-  opts: { body?: string; hold?: boolean; agent?: http.Agent } = {},
+  opts: { body?: string; hold?: boolean; agent?: http.Agent; headers?: http.OutgoingHttpHeaders } = {},
 ) {
   let finish = () => {};
   const result = new Promise<Result>((resolve) => {
@@ -25,10 +26,12 @@ function request(
         method,
         path,
         agent: opts.agent ?? false,
-        headers:
-          opts.body === undefined
+        headers: {
+          ...opts.headers,
+          ...(opts.body === undefined
             ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) },
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) }),
+        },
       },
       (res) => {
         let data = '';
@@ -53,17 +56,25 @@ function request(
 
 const profileBody = (i: number, tag: string) =>
   JSON.stringify({ name: `${tag} ${i}`, email: `${tag}${i}@example.com` });
+/** Writes need a token (an admin's, who may create any number of profiles); reads stay anonymous. */
+const admin = () => bearer('admin@example.com', { admin: true });
+const createProfile = (port: number, auth: http.OutgoingHttpHeaders, body: string, hold = false) =>
+  request(port, 'POST', '/api/v1/profiles', { body, hold, headers: auth });
+/** The production server on the test database, accepting the test issuer's tokens. */
+const startServer = async (env: Record<string, string>) =>
+  spawnServer('server', { ...(await testProcessEnv()), ...env });
 const failures = (results: Result[]) => results.filter((r) => !('status' in r) || r.status >= 400);
 
 describe('graceful shutdown of the production server', { skip }, () => {
   const db = suiteDatabase('shutdown');
 
   it('SIGTERM with requests in flight: readiness 503 while draining, all finish, new connections refused, exit 0', async () => {
-    const server = await spawnServer('server', { DB_URI: db.uri, SHUTDOWN_DELAY: '400ms' });
+    const auth = await admin();
+    const server = await startServer({ DB_URI: db.uri, SHUTDOWN_DELAY: '400ms' });
     try {
       // 60 uploads whose bodies are still arriving, plus 60 reads, all sent before the signal.
       const held = Array.from({ length: 60 }, (_, i) =>
-        request(server.port, 'POST', '/api/v1/profiles', { body: profileBody(i, 'held'), hold: true }),
+        createProfile(server.port, auth, profileBody(i, 'held'), true),
       );
       const reads = Array.from({ length: 60 }, () =>
         request(server.port, 'GET', '/api/v1/profiles?limit=100'),
@@ -101,15 +112,16 @@ describe('graceful shutdown of the production server', { skip }, () => {
   });
 
   it('SIGTERM under concurrent load with no drain delay: every request already sent succeeds', async () => {
-    const server = await spawnServer('server', { DB_URI: db.uri });
+    const auth = await admin();
+    const server = await startServer({ DB_URI: db.uri });
     try {
       const held = Array.from({ length: 40 }, (_, i) =>
-        request(server.port, 'POST', '/api/v1/profiles', { body: profileBody(i, 'load'), hold: true }),
+        createProfile(server.port, auth, profileBody(i, 'load'), true),
       );
       const burst = Array.from({ length: 150 }, (_, i) =>
         i % 2 === 0
           ? request(server.port, 'GET', '/api/v1/profiles?limit=20')
-          : request(server.port, 'POST', '/api/v1/profiles', { body: profileBody(i, 'burst') }),
+          : createProfile(server.port, auth, profileBody(i, 'burst')),
       );
       await sleep(300);
       server.proc.kill('SIGTERM');
@@ -125,7 +137,7 @@ describe('graceful shutdown of the production server', { skip }, () => {
   });
 
   it('closes idle keep-alive connections instead of waiting for them', async () => {
-    const server = await spawnServer('server', { DB_URI: db.uri, SHUTDOWN_GRACE: '5s' });
+    const server = await startServer({ DB_URI: db.uri, SHUTDOWN_GRACE: '5s' });
     const agent = new http.Agent({ keepAlive: true });
     try {
       const res = await request(server.port, 'GET', '/health', { agent }).result;

@@ -5,6 +5,7 @@ import { describe, it, type TestContext } from 'node:test';
 import type { Task } from '../../src/repository/tasks.js';
 import { testApp } from '../kit/app.js';
 import { eventually } from '../kit/eventually.js';
+import { testProcessEnv } from '../kit/identity.js';
 import { spawnEntry } from '../kit/process.js';
 import { QUEUE_URI, servicesUnavailable, suiteDatabase, suiteNamespaces } from '../kit/services.js';
 import { allFinished, submitTask, taskBecomes, taskRows } from '../kit/tasks.js';
@@ -20,6 +21,7 @@ describe('worker processes on real RabbitMQ and PostgreSQL', { skip }, () => {
   /** A worker process, killed when the test ends if it is still running. */
   const spawnWorker = async (ctx: TestContext, namespace: string, extra: Record<string, string> = {}) => {
     const w = spawnEntry('worker', {
+      ...(await testProcessEnv()),
       DB_URI: db.uri,
       QUEUE_URI,
       QUEUE_NAMESPACE: namespace,

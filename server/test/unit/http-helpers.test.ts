@@ -56,18 +56,24 @@ describe('cursor', () => {
 describe('etag', () => {
   it('matches If-None-Match weakly and by list', () => {
     assert.equal(etagOf(3), '"3"');
-    assert.ok(noneMatch('"3"', 3));
-    assert.ok(noneMatch('W/"3"', 3));
-    assert.ok(noneMatch('"1", "3"', 3));
-    assert.ok(noneMatch('*', 3));
-    assert.ok(!noneMatch('"2"', 3));
-    assert.ok(!noneMatch(undefined, 3));
+    assert.ok(noneMatch('"3"', etagOf(3)));
+    assert.ok(noneMatch('W/"3"', etagOf(3)));
+    assert.ok(noneMatch('"1", "3"', etagOf(3)));
+    assert.ok(noneMatch('*', etagOf(3)));
+    assert.ok(!noneMatch('"2"', etagOf(3)));
+    assert.ok(!noneMatch(undefined, etagOf(3)));
+  });
+  it('gives each representation its own tag, and If-Match takes either', () => {
+    assert.equal(etagOf(3, true), '"3p"');
+    assert.ok(!noneMatch('"3"', etagOf(3, true)), 'the public tag is not the full one');
+    assert.equal(requiredVersion('"3p"'), 3);
+    assert.equal(requiredVersion('"3q"'), null);
   });
   it('compares by value, trimming spaces, and never matches a tag this server could not have issued', () => {
-    assert.ok(noneMatch(' "1" ,  W/"3" ', 3));
-    assert.ok(!noneMatch('"03"', 3), 'a tag is compared as text');
-    assert.ok(!noneMatch('', 3));
-    assert.ok(!noneMatch('3', 3), 'an unquoted version is no tag');
+    assert.ok(noneMatch(' "1" ,  W/"3" ', etagOf(3)));
+    assert.ok(!noneMatch('"03"', etagOf(3)), 'a tag is compared as text');
+    assert.ok(!noneMatch('', etagOf(3)));
+    assert.ok(!noneMatch('3', etagOf(3)), 'an unquoted version is no tag');
   });
   it('takes the first strong version of an If-Match list; a tag too long for a version never matches', () => {
     assert.equal(requiredVersion('W/"1", "5", "6"'), 5);

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { securitySchemes } from '../schemas/security.js';
 
 /**
  * The OpenAPI document, generated from the route schemas: served at /openapi.json (the client's types
@@ -13,6 +14,7 @@ export const docsPlugin = fp(
         openapi: '3.0.3',
         info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
         tags: [{ name: 'profiles' }, { name: 'images' }, { name: 'tasks' }, { name: 'system' }],
+        components: { securitySchemes },
       },
       refResolver: {
         buildLocalReference: (json, _base, _frag, i) =>

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUnreachable, sqlState } from '../../db/database.js';
-import { AppError, ERRORS, problemType } from '../../errors.js';
+import { AppError, challengeOf, ERRORS, problemType } from '../../errors.js';
 import { describe, fieldErrors } from '../../lib/validator.js';
 
 /**
@@ -48,6 +48,8 @@ function fromDatabase(err: unknown): AppError | undefined {
 /** Answers with the problem+json of an AppError (RFC 9457), echoing the request id. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
   if (err.status === 503) reply.header('retry-after', '1');
+  const challenge = challengeOf(err.code);
+  if (challenge) reply.header('www-authenticate', challenge);
   return reply
     .code(err.status)
     .header('x-request-id', request.id)

@@ -11,6 +11,17 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
 }
 
+/**
+ * The URL as logged: the path, and of the query only the parameter names. Query values can be
+ * personal data (an admin searching by email) or capabilities (cursors); logs keep neither.
+ */
+export function loggableUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const names = new URLSearchParams(url.slice(at + 1)).keys();
+  return `${url.slice(0, at)}?${[...new Set(names)].map((n) => `${encodeURIComponent(n)}=…`).join('&')}`;
+}
+
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
 /**
@@ -46,7 +57,7 @@ export const observabilityPlugin = fp<{
       request.log[level](
         {
           method: request.method,
-          url: request.url,
+          url: loggableUrl(request.url),
           route,
           status,
           ms: Math.round(reply.elapsedTime * 100) / 100,

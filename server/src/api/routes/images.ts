@@ -5,6 +5,7 @@ import { readImagePart, uploadGate } from '../multipart/image-part.js';
 import { ImageParams, Image as ImageSchema } from '../schemas/image.js';
 import { problems } from '../schemas/problem.js';
 import { ProfileId } from '../schemas/profile.js';
+import { tokenOptional, tokenRequired } from '../schemas/security.js';
 import { ref } from '../schemas/shared.js';
 
 const tags = ['images'];
@@ -18,19 +19,22 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
   app.post(
     '/:id/images',
     {
+      config: { auth: 'required', rateClass: 'upload' },
+      // After the auth hook: an anonymous upload is refused before its size is even looked at.
       onRequest: uploadGate(maxBytes),
       schema: {
         tags,
-        summary: 'Upload an image (multipart/form-data, part "image")',
+        summary: 'Upload an image (multipart/form-data, part "image"): the profile’s owner or an admin',
+        security: tokenRequired,
         description:
           'JPEG, PNG, WebP, GIF or AVIF, judged by content. 201 with the new image; 200 with the existing one when the profile already has this picture.',
         consumes: ['multipart/form-data'],
         params: ProfileId,
-        response: { 200: Image, 201: Image, ...problems(400, 404, 408, 413, 415, 422, 503) },
+        response: { 200: Image, 201: Image, ...problems(400, 401, 403, 404, 408, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
-      const { image, created } = await images.upload(request.params.id, () =>
+      const { image, created } = await images.upload(request.principal, request.params.id, () =>
         readImagePart(request, reply, maxBytes),
       );
       reply
@@ -46,8 +50,9 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
       schema: {
         tags,
         summary: "A profile's images, newest first",
+        security: tokenOptional,
         params: ProfileId,
-        response: { 200: Type.Array(Image), ...problems(404) },
+        response: { 200: Type.Array(Image), ...problems(401, 404, 429) },
       },
     },
     async (request) => images.list(request.params.id),
@@ -56,15 +61,17 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
   app.delete(
     '/:id/images/:image_id',
     {
+      config: { auth: 'required' },
       schema: {
         tags,
-        summary: 'Delete an image (its objects are removed by a background task)',
+        summary: 'Delete an image (its objects are removed by a background task): the owner or an admin',
+        security: tokenRequired,
         params: ImageParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404) },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problems(401, 403, 404, 429) },
       },
     },
     async (request, reply) => {
-      await images.remove(request.params.id, request.params.image_id);
+      await images.remove(request.principal, request.params.id, request.params.image_id);
       return reply.code(204).send(null);
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { etagOf, noneMatch, requiredVersion } from '../../lib/etag.js';
+import { viewFor } from '../../services/profile-views.js';
 import type { ProfileService } from '../../services/profiles.js';
 import { problems } from '../schemas/problem.js';
 import {
@@ -12,10 +13,12 @@ import {
   Profile as ProfileSchema,
   ProfileUpdate,
 } from '../schemas/profile.js';
+import { tokenOptional, tokenRequired } from '../schemas/security.js';
 import { ref } from '../schemas/shared.js';
 
 const tags = ['profiles'];
 const Profile = ref(ProfileSchema);
+const required = { auth: 'required' } as const;
 
 /** Name and email are trimmed before validation, so "  " is empty and length limits apply to the kept text. */
 async function trimNameAndEmail(request: FastifyRequest) {
@@ -34,21 +37,25 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
   app.post(
     '',
     {
+      config: required,
       preValidation: trimNameAndEmail,
       schema: {
         tags,
         summary: 'Create a profile',
+        description:
+          'An ordinary user creates their own, one at most (409 profile_exists); an admin creates any number and may name the owner.',
+        security: tokenRequired,
         body: ProfileCreate,
-        response: { 201: Profile, ...problems(400, 409, 413, 415) },
+        response: { 201: Profile, ...problems(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (request, reply) => {
-      const profile = await profiles.create(request.body);
+      const profile = await profiles.create(request.principal, request.body);
       reply
         .code(201)
         .header('location', `${app.prefix}/${profile.id}`)
-        .header('etag', etagOf(profile.version));
-      return profile;
+        .header('etag', etagOf(profile.version, true));
+      return viewFor(request.principal, profile);
     },
   );
 
@@ -58,13 +65,16 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
       schema: {
         tags,
         summary: 'List profiles, newest first',
-        description: 'A bare JSON array; `Link: <…>; rel="next"` when there is another page.',
+        description:
+          'A bare JSON array; `Link: <…>; rel="next"` when there is another page. Emails appear only to their owner and admins; `q` matches emails only for admins.',
+        security: tokenOptional,
         querystring: ProfileListQuery,
-        response: { 200: Type.Array(Profile), ...problems(400) },
+        response: { 200: Type.Array(Profile), ...problems(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      const { items, next } = await profiles.list(request.query);
+      const { items, next } = await profiles.list(request.principal, request.query);
+      reply.header('vary', 'Authorization');
       if (next) {
         const params = new URLSearchParams({
           limit: String(request.query.limit ?? items.length),
@@ -83,14 +93,23 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
       schema: {
         tags,
         summary: 'Read a profile',
+        description: 'Its email only to its owner and admins, who get an ETag of their own representation.',
+        security: tokenOptional,
         params: ProfileId,
-        response: { 200: Profile, 304: Type.Null({ description: 'Not modified' }), ...problems(404) },
+        response: {
+          200: Profile,
+          304: Type.Null({ description: 'Not modified' }),
+          ...problems(401, 404, 429),
+        },
       },
     },
     async (request, reply) => {
-      const { json, version, source } = await profiles.get(request.params.id);
-      reply.header('etag', etagOf(version)).header('x-cache', source === 'cache' ? 'HIT' : 'MISS');
-      if (noneMatch(request.headers['if-none-match'], version)) return reply.code(304).send(null);
+      const { json, etag, source } = await profiles.get(request.principal, request.params.id);
+      reply
+        .header('etag', etag)
+        .header('vary', 'Authorization')
+        .header('x-cache', source === 'cache' ? 'HIT' : 'MISS');
+      if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
       // Already-serialised JSON (straight from the cache on a hit) goes out as is.
       return (reply as FastifyReply).type('application/json; charset=utf-8').send(json);
     },
@@ -99,39 +118,48 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
   app.route({
     method: ['PUT', 'PATCH'],
     url: '/:id',
+    config: required,
     preValidation: trimNameAndEmail,
     schema: {
       tags,
-      summary: 'Update a profile (any non-empty subset of name, email, bio)',
+      summary: 'Update a profile (any non-empty subset of name, email, bio): its owner or an admin',
+      security: tokenRequired,
       params: ProfileId,
       headers: IfMatchHeaders,
       body: ProfileUpdate,
-      response: { 200: Profile, ...problems(400, 404, 409, 412, 413, 415) },
+      response: { 200: Profile, ...problems(400, 401, 403, 404, 409, 412, 413, 415, 429) },
     },
     handler: async (request, reply) => {
       const profile = await profiles.update(
+        request.principal,
         request.params.id,
         request.body,
         requiredVersion(request.headers['if-match']),
       );
-      reply.header('etag', etagOf(profile.version));
-      return profile;
+      reply.header('etag', etagOf(profile.version, true));
+      return viewFor(request.principal, profile);
     },
   });
 
   app.delete(
     '/:id',
     {
+      config: required,
       schema: {
         tags,
-        summary: 'Delete a profile',
+        summary: 'Delete a profile (its images too): its owner or an admin',
+        security: tokenRequired,
         params: ProfileId,
         headers: IfMatchHeaders,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412) },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problems(401, 403, 404, 412, 429) },
       },
     },
     async (request, reply) => {
-      await profiles.remove(request.params.id, requiredVersion(request.headers['if-match']));
+      await profiles.remove(
+        request.principal,
+        request.params.id,
+        requiredVersion(request.headers['if-match']),
+      );
       return reply.code(204).send(null);
     },
   );

@@ -1,6 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProfileCache } from '../../cache/profile-cache.js';
 import { type Database, withTimeout } from '../../db/database.js';
+import { ERRORS } from '../../errors.js';
 import type { ObjectStorage } from '../../storage/storage.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 import { type Check, Readiness } from '../schemas/readiness.js';
@@ -30,17 +32,30 @@ export type SystemDeps = {
   lifecycle: Lifecycle;
   /** Media storage, where this process serves uploads: unready while it is unreachable. */
   storage?: Pick<ObjectStorage, 'ping' | 'driver'> | undefined;
+  /** METRICS_TOKEN: /metrics only for this bearer. */
+  metricsToken?: string | undefined;
 };
+
+/** Compares a presented secret without leaking, through timing, how much of it matched. */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** Liveness, readiness (per-dependency), Prometheus metrics. */
 export const systemRoutes: FastifyPluginAsyncTypebox<SystemDeps> = async (app, deps) => {
   const tags = ['system'];
 
-  app.get('/health', { schema: { tags, summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  const probes = { auth: 'none', rateClass: 'none' } as const;
+  app.get('/health', { config: probes, schema: { tags, summary: 'Liveness' } }, async () => ({
+    status: 'ok',
+  }));
 
   app.get(
     '/health/ready',
     {
+      config: probes,
       schema: {
         tags,
         summary: 'Readiness with per-dependency status',
@@ -75,8 +90,22 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemDeps> = async (app, d
     },
   );
 
-  app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    reply.type(deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      config: probes,
+      schema: {
+        tags,
+        summary: 'Prometheus metrics',
+        description: 'With METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets them.',
+      },
+    },
+    async (request, reply) => {
+      if (deps.metricsToken && !sameSecret(request.headers.authorization, `Bearer ${deps.metricsToken}`)) {
+        throw ERRORS.unauthenticated();
+      }
+      reply.type(deps.metrics.registry.contentType);
+      return deps.metrics.registry.metrics();
+    },
+  );
 };

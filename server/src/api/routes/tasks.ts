@@ -1,16 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { TaskService } from '../../tasks/service.js';
 import { problems } from '../schemas/problem.js';
+import { tokenRequired } from '../schemas/security.js';
 import { ref } from '../schemas/shared.js';
-import { TaskId, Task as TaskSchema, TaskSubmit } from '../schemas/task.js';
+import { TaskId, TaskListQuery, Task as TaskSchema, TaskSubmit } from '../schemas/task.js';
 
 const tags = ['tasks'];
 const Task = ref(TaskSchema);
+const required = { auth: 'required' } as const;
 
 export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = async (app, { tasks }) => {
   app.post(
     '/delayed',
     {
+      config: { ...required, rateClass: 'task' },
       // No body at all is the default task with its default payload.
       preValidation: async (request) => {
         if (request.body === undefined || request.body === null) request.body = {};
@@ -18,33 +22,75 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = asy
       schema: {
         tags,
         summary: 'Submit a task to run now or after a delay',
+        description:
+          'profile.export and profile.purge: for a profile you own (any, for an admin); the other types: admins only.',
+        security: tokenRequired,
         body: TaskSubmit,
-        response: { 202: Task, ...problems(400, 413, 415) },
+        response: { 202: Task, ...problems(400, 401, 403, 413, 415, 429) },
       },
     },
     async (request, reply) => {
-      const task = await tasks.submit(request.body);
+      const task = await tasks.submit(request.principal, request.body);
       reply.code(202).header('location', `${app.prefix}/${task.id}`);
       return task;
     },
   );
 
   app.get(
+    '',
+    {
+      config: required,
+      schema: {
+        tags,
+        summary: 'Your tasks (everyone’s, for an admin), newest first',
+        description: 'A bare JSON array; `Link: <…>; rel="next"` when there is another page.',
+        security: tokenRequired,
+        querystring: TaskListQuery,
+        response: { 200: Type.Array(Task), ...problems(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { items, next } = await tasks.list(request.principal, request.query);
+      if (next) {
+        const params = new URLSearchParams({
+          limit: String(request.query.limit ?? items.length),
+          cursor: next,
+        });
+        if (request.query.status) params.set('status', request.query.status);
+        if (request.query.type) params.set('type', request.query.type);
+        reply.header('link', `<${app.prefix}?${params}>; rel="next"`);
+      }
+      return items;
+    },
+  );
+
+  app.get(
     '/:id',
-    { schema: { tags, summary: 'Read a task', params: TaskId, response: { 200: Task, ...problems(404) } } },
-    async (request) => tasks.get(request.params.id),
+    {
+      config: required,
+      schema: {
+        tags,
+        summary: 'Read a task (its submitter or an admin)',
+        security: tokenRequired,
+        params: TaskId,
+        response: { 200: Task, ...problems(401, 404, 429) },
+      },
+    },
+    async (request) => tasks.get(request.principal, request.params.id),
   );
 
   app.delete(
     '/:id',
     {
+      config: required,
       schema: {
         tags,
-        summary: 'Cancel a task that has not started',
+        summary: 'Cancel a task that has not started (its submitter or an admin)',
+        security: tokenRequired,
         params: TaskId,
-        response: { 200: Task, ...problems(404, 409) },
+        response: { 200: Task, ...problems(401, 404, 409, 429) },
       },
     },
-    async (request) => tasks.cancel(request.params.id),
+    async (request) => tasks.cancel(request.principal, request.params.id),
   );
 };

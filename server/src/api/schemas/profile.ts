@@ -20,7 +20,11 @@ export const Profile = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     name: Type.String(),
-    email: Type.String(),
+    email: Type.Optional(
+      Type.String({
+        description: 'Shown only to the profile’s owner and to admins; absent for everyone else',
+      }),
+    ),
     bio: Type.String(),
     image_urls: Type.Array(Type.String(), { description: 'Newest first; read-only' }),
     version: Type.Integer({ minimum: 1 }),
@@ -32,7 +36,17 @@ export const Profile = Type.Object(
 export type Profile = Static<typeof Profile>;
 
 export const ProfileCreate = Type.Object(
-  { name: Name, email: Email, bio: Type.Optional(Bio) },
+  {
+    name: Name,
+    email: Email,
+    bio: Type.Optional(Bio),
+    owner: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()], {
+        description:
+          'The subject that will own it. An ordinary user always owns what they create (omit it, or name yourself); an admin may name anyone, or null for a profile only admins change (the default for an admin)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type ProfileInput = Static<typeof ProfileCreate>;

@@ -53,3 +53,16 @@ export const TaskSubmit = Type.Object(
 export type SubmitInput = Static<typeof TaskSubmit>;
 
 export const TaskId = Type.Object({ id: Type.String() }, { additionalProperties: false });
+
+export const TaskListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Opaque; from the Link rel="next" header' }),
+    ),
+    status: Type.Optional(TaskStatus),
+    type: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type TaskListQuery = Static<typeof TaskListQuery>;

@@ -18,6 +18,7 @@ export const cacheWarmTask: TaskUnit<Deps> = {
   ),
   defaultPayload: {},
   retry: STANDARD_RETRY,
+  submitters: 'admins',
   // Idempotent: cache writes are version-guarded.
   handler: (deps) => async (payload) => {
     const limit = Math.min(Number(payload.limit ?? deps.cacheCapacity), deps.cacheCapacity);

@@ -7,5 +7,6 @@ export const echoTask: TaskUnit<unknown> = {
   payload: Type.Record(Type.String(), Type.Unknown()),
   defaultPayload: {},
   retry: STANDARD_RETRY,
+  submitters: 'admins',
   handler: () => async (payload) => payload,
 };

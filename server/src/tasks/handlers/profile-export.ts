@@ -11,6 +11,7 @@ export const profileExportTask: TaskUnit<Deps> = {
   payload: Type.Object({ profile_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
   defaultPayload: {},
   retry: STANDARD_RETRY,
+  submitters: 'profile-owner',
   // Idempotent: the export is keyed by the task id, so a re-run replaces it.
   handler: (deps) => async (payload, ctx) => {
     const profileId = String(payload.profile_id);

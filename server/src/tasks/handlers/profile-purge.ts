@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SYSTEM } from '../../auth/principal.js';
 import type { ProfileService } from '../../services/profiles.js';
 import { STANDARD_RETRY, type TaskUnit } from '../task-type.js';
 
@@ -10,10 +11,11 @@ export const profilePurgeTask: TaskUnit<Deps> = {
   payload: Type.Object({ profile_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
   defaultPayload: {},
   retry: STANDARD_RETRY,
+  submitters: 'profile-owner',
   // Idempotent: a profile already gone counts as purged.
   handler: (deps) => async (payload) => {
     try {
-      await deps.profiles.remove(String(payload.profile_id));
+      await deps.profiles.remove(SYSTEM, String(payload.profile_id));
       return { purged: true };
     } catch (err) {
       if ((err as { code?: string }).code === 'not_found') return { purged: false, reason: 'not_found' };

@@ -11,6 +11,7 @@ export const sleepTask: TaskUnit<unknown> = {
   ),
   defaultPayload: { seconds: 10 },
   retry: STANDARD_RETRY,
+  submitters: 'admins',
   // No side effect: running it twice is harmless.
   handler: () => async (payload, ctx) => {
     const seconds = Number(payload.seconds);

@@ -3,12 +3,18 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Image as ImageView } from '../../../src/api/schemas/image.js';
+import type { Profile } from '../../../src/api/schemas/profile.js';
 import { composeWorker } from '../../../src/compose.js';
 import { createMemoryTransport } from '../../../src/queue/memory-transport.js';
-import type { Profile } from '../../../src/repository/profiles.js';
 import type { ObjectStorage } from '../../../src/storage/storage.js';
 import type { Worker } from '../../../src/worker/runner.js';
-import { startTestApp, type TestApp, type TestDatabaseOpener, uniqueEmail } from '../../kit/app.js';
+import {
+  anonymous,
+  startTestApp,
+  type TestApp,
+  type TestDatabaseOpener,
+  uniqueEmail,
+} from '../../kit/app.js';
 import { eventually } from '../../kit/eventually.js';
 import { imageForm } from '../../kit/images.js';
 
@@ -106,8 +112,13 @@ function requests(t: Pick<TestApp, 'app' | 'container'>, extraEnv: () => Record<
     imagesOf: async (id: string) => (await inject('GET', `${PROFILES}/${id}/images`)).json() as ImageView[],
     keyOf,
     keysOf: (img: ImageView) => Object.values(img.variants).map(keyOf),
+    /** A media URL fetched as a CDN or a browser does: without a token. */
     media: (url: string, headers: Record<string, string> = {}) =>
-      t.app.inject({ method: 'GET', url: url.replace(/^https?:\/\/[^/]+/, ''), headers }),
+      t.app.inject({
+        method: 'GET',
+        url: url.replace(/^https?:\/\/[^/]+/, ''),
+        headers: anonymous(headers),
+      }),
     allExist: async (keys: string[]) => (await exists(keys)).every(Boolean),
     noneExist: async (keys: string[]) => (await exists(keys)).every((e) => !e),
     /** Object deletion runs as a task: waits for the worker to have removed every one of `keys`. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { Image as ImageView } from '../../../src/api/schemas/image.js';
-import type { Profile } from '../../../src/repository/profiles.js';
+import type { Profile } from '../../../src/api/schemas/profile.js';
+import { anonymous } from '../../kit/app.js';
 import { imageForm, makeImage } from '../../kit/images.js';
 import { type ImageHarness, PROFILES } from './harness.js';
 
@@ -57,8 +58,15 @@ export function uploadTests(h: ImageHarness) {
       const image = await uploadOk(profile.id, await makeImage.webp(100, 100, 21));
       const res = await t.app.inject({ method: 'GET', url: `${PROFILES}/${profile.id}` });
       assert.equal(res.headers['x-cache'], 'HIT');
-      assert.equal(res.headers.etag, '"2"');
+      assert.equal(res.headers.etag, '"2p"');
       assert.deepEqual((res.json() as Profile).image_urls, [image.url]);
+      const seen = await t.app.inject({
+        method: 'GET',
+        url: `${PROFILES}/${profile.id}`,
+        headers: anonymous(),
+      });
+      assert.deepEqual([seen.headers['x-cache'], seen.headers.etag], ['HIT', '"2"']);
+      assert.deepEqual((seen.json() as Profile).image_urls, [image.url]);
     });
 
     it('metrics count uploads by outcome', async () => {

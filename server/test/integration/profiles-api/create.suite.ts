@@ -13,7 +13,7 @@ export function createTests(h: ProfilesHarness) {
       const p = res.json() as Json;
       assert.match(String(p.id), UUID_V7);
       assert.equal(res.headers.location, `${BASE}/${p.id}`);
-      assert.equal(res.headers.etag, '"1"');
+      assert.equal(res.headers.etag, '"1p"', 'the tag of the representation with the email');
       assert.deepEqual(
         { name: p.name, email: p.email, bio: p.bio, image_urls: p.image_urls, version: p.version },
         { name: 'Ada', email, bio: '', image_urls: [], version: 1 },
@@ -22,6 +22,7 @@ export function createTests(h: ProfilesHarness) {
       assert.equal(p.created_at, p.updated_at);
       const read = await send('GET', String(res.headers.location));
       assert.deepEqual(read.json(), p);
+      assert.equal(read.headers.etag, '"1p"');
     });
 
     it('keeps a bio and accepts the longest valid fields', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { uniqueEmail } from '../../kit/app.js';
+import { anonymous, uniqueEmail } from '../../kit/app.js';
 import { assertProblem, BASE, type Json, type ProfilesHarness } from './harness.js';
 
 export function listTests(h: ProfilesHarness) {
@@ -19,27 +19,36 @@ export function listTests(h: ProfilesHarness) {
       return { tag, made };
     };
 
-    it('returns a bare array, newest first, default limit 20', async () => {
-      const res = await send('GET', BASE);
+    it('returns a bare array, newest first, default limit 20, without emails for the public', async () => {
+      await members();
+      const res = await send('GET', BASE, undefined, anonymous());
       assert.equal(res.statusCode, 200);
       const list = res.json() as Json[];
       assert.ok(Array.isArray(list));
-      assert.ok(list.length <= 20);
+      assert.ok(list.length >= 7 && list.length <= 20, `${list.length} items`);
+      assert.ok(
+        list.every((p) => !('email' in p)),
+        'no email in a public list',
+      );
       const times = list.map((p) => `${p.created_at}|${p.id}`);
       assert.deepEqual(times, [...times].sort().reverse());
     });
 
-    it('filters with q on name or email, case-insensitively', async () => {
+    it('filters with q on name (and for an admin on email), case-insensitively', async () => {
       const { tag, made } = await members();
-      const byName = (
-        await send('GET', `${BASE}?q=${tag.toUpperCase()}%20MEMBER&limit=100`)
-      ).json() as Json[];
-      assert.deepEqual(
-        byName.map((p) => p.id),
-        [...made].reverse(),
-      );
+      for (const headers of [{}, anonymous()]) {
+        const byName = (
+          await send('GET', `${BASE}?q=${tag.toUpperCase()}%20MEMBER&limit=100`, undefined, headers)
+        ).json() as Json[];
+        assert.deepEqual(
+          byName.map((p) => p.id),
+          [...made].reverse(),
+        );
+      }
       const byEmail = (await send('GET', `${BASE}?q=${tag}.&limit=100`)).json() as Json[];
       assert.equal(byEmail.length, made.length);
+      const publicByEmail = await send('GET', `${BASE}?q=${tag}.&limit=100`, undefined, anonymous());
+      assert.deepEqual(publicByEmail.json(), [], 'no one else finds a profile by its email');
       const none = (await send('GET', `${BASE}?q=${tag}%25`)).json() as Json[];
       assert.deepEqual(none, [], '% in q is literal');
     });

@@ -45,6 +45,7 @@ export function workerTests(h: TasksHarness) {
         maxAttempts: 3,
         runAt: new Date(),
         now: new Date(),
+        submittedBy: null,
       });
       const done = await finished(task.id);
       assert.deepEqual([done.status, done.attempts], ['failed', 3]);

@@ -1,5 +1,5 @@
 // What a test of the local cluster needs: every machine tool, and the Redis and RabbitMQ it runs on.
-import { clusterTools } from '../local-cluster.js';
+import { type ClusterEntry, clusterTools } from '../local-cluster.js';
 import { rabbitUnavailable, redisUnavailable } from '../services.js';
 import { anySkip } from '../tools.js';
 
@@ -12,4 +12,4 @@ export async function localClusterUnavailable(): Promise<string | false> {
 }
 
 /** Runs an instance from the sources, as the tests do (no build needed). */
-export const fromSources = (name: 'server' | 'worker') => ['--import', 'tsx', `src/cmd/${name}.ts`];
+export const fromSources = (name: ClusterEntry) => ['--import', 'tsx', `src/cmd/${name}.ts`];

@@ -1,0 +1,4 @@
+import { openTestPglite } from '../../kit/services.js';
+import { accessMatrix } from './matrix.suite.js';
+
+accessMatrix('embedded PGlite (in-process cache)', openTestPglite);
