@@ -2,11 +2,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
 
-// The API is reached through same-origin rewrites, so the browser never needs CORS. The rewrites are
-// fixed when the client is built (`next build` writes them into its routes manifest): set API_URL
-// for the build, as `npm start` does.
-const apiUrl = (process.env.API_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
-
+// No rewrites: the API is reached through route handlers (app/api, app/media, app/health/ready,
+// app/metrics) that read API_URL when they run, so one build runs against any API, and the
+// signed-in person's access token is attached on the server.
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   // The container image runs the standalone server (client/Dockerfile sets NEXT_OUTPUT); `next start`
@@ -21,14 +19,6 @@ const nextConfig: NextConfig = {
   // TypeScript 7 (the native compiler) has no JavaScript compiler API yet: the build type-checks
   // through its CLI instead.
   experimental: { useTypeScriptCli: true },
-  async rewrites() {
-    return [
-      { source: '/api/:path*', destination: `${apiUrl}/api/:path*` },
-      { source: '/media/:path*', destination: `${apiUrl}/media/:path*` },
-      { source: '/health/ready', destination: `${apiUrl}/health/ready` },
-      { source: '/metrics', destination: `${apiUrl}/metrics` },
-    ];
-  },
 };
 
 export default nextConfig;

@@ -1,6 +1,7 @@
 // `npm start`: builds the server and the web client once, then runs the API (with the worker
-// in-process, on embedded defaults) and the client side by side, prints where they are, and on
-// Ctrl-C (or SIGTERM) stops both gracefully. Exits non-zero if either fails to start or dies.
+// in-process, on embedded defaults, and the development OpenID Provider unless AUTH_ISSUER names
+// a real one) and the client side by side, prints where they are, and on Ctrl-C (or SIGTERM)
+// stops both gracefully. Exits non-zero if either fails to start or dies.
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,9 +14,23 @@ const env = { ...process.env };
 const serverPort = env.SERVER_PORT ?? '8080';
 const workerPort = env.WORKER_PORT ?? '8081';
 const clientPort = env.CLIENT_PORT ?? '3000';
-// The client reaches the API through same-origin rewrites to API_URL, fixed when it is built.
-env.API_URL ??= `http://localhost:${serverPort}`;
+const authPort = env.AUTH_PORT ?? '8082';
+const embeddedIssuer = !env.AUTH_ISSUER;
 env.NEXT_TELEMETRY_DISABLED = '1';
+// The client's server signs people in at AUTH_ISSUER and passes the browser's API calls on to
+// API_URL, both read when it runs. The API is given no AUTH_ISSUER unless one was set: without it,
+// it runs the embedded provider, which must know the client's origins for its redirect URIs.
+const clientEnv = {
+  API_URL: env.API_URL ?? `http://localhost:${serverPort}`,
+  AUTH_ISSUER: env.AUTH_ISSUER ?? `http://localhost:${authPort}`,
+};
+const apiEnv = {
+  SERVER_PORT: serverPort,
+  WORKER_PORT: workerPort,
+  AUTH_PORT: authPort,
+  AUTH_DEV_WEB_ORIGINS:
+    env.AUTH_DEV_WEB_ORIGINS ?? `http://localhost:${clientPort},http://127.0.0.1:${clientPort}`,
+};
 
 const say = (msg) => console.log(`[start] ${msg}`);
 
@@ -58,14 +73,12 @@ async function stop(code) {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-run('API + worker', ['server/dist/cmd/dev.js'], root, {
-  SERVER_PORT: serverPort,
-  WORKER_PORT: workerPort,
-});
+run('API + worker', ['server/dist/cmd/dev.js'], root, apiEnv);
 run(
   'web client',
   [require.resolve('next/dist/bin/next'), 'start', '--port', clientPort],
   join(root, 'client'),
+  clientEnv,
 );
 
 async function waitFor(url, what) {
@@ -89,6 +102,7 @@ await Promise.all([
   waitFor(`http://localhost:${serverPort}/health/ready`, 'the API'),
   waitFor(`http://localhost:${workerPort}/health`, 'the worker'),
   waitFor(`http://localhost:${clientPort}/profiles`, 'the web client'),
+  waitFor(`${clientEnv.AUTH_ISSUER}/.well-known/openid-configuration`, 'the identity provider'),
 ]);
 if (!stopping) {
   console.log(`
@@ -97,6 +111,7 @@ if (!stopping) {
     Web client   http://localhost:${clientPort}
     API          http://localhost:${serverPort}/api/v1/profiles   (docs: http://localhost:${serverPort}/docs)
     Worker       http://localhost:${workerPort}/health/ready      (metrics: http://localhost:${workerPort}/metrics)
+    Sign-in      ${clientEnv.AUTH_ISSUER}${embeddedIssuer ? `   (development only: any email, no password; ${env.AUTH_DEV_ADMIN_EMAIL ?? 'admin@example.com'} is the admin)` : ''}
 
   Press Ctrl-C to stop.
 `);

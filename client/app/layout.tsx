@@ -1,7 +1,10 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
-import { NavLink } from '@/components/nav-link';
+import { type ReactNode, Suspense } from 'react';
+import { AccountMenu } from '@/components/account-menu';
+import { MainNav } from '@/components/main-nav';
+import { pageUser } from '@/lib/server/page-user';
+import { SessionProvider } from '@/lib/session-context';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,37 +15,28 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await pageUser();
   return (
     <html lang="en">
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <Link href="/profiles" className="brand">
-            Profile Service
-          </Link>
-          <nav aria-label="Main">
-            <ul>
-              <li>
-                <NavLink href="/profiles">Profiles</NavLink>
-              </li>
-              <li>
-                <NavLink href="/profiles/new">New profile</NavLink>
-              </li>
-              <li>
-                <NavLink href="/tasks">Tasks</NavLink>
-              </li>
-              <li>
-                <NavLink href="/system">System</NavLink>
-              </li>
-            </ul>
-          </nav>
-        </header>
-        <main id="main" tabIndex={-1}>
-          {children}
-        </main>
+        <SessionProvider user={user}>
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="site-header">
+            <Link href="/profiles" className="brand">
+              Profile Service
+            </Link>
+            <MainNav />
+            <Suspense fallback={null}>
+              <AccountMenu />
+            </Suspense>
+          </header>
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+        </SessionProvider>
       </body>
     </html>
   );

@@ -5,12 +5,18 @@ import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 
 /** A navigation link that tells assistive technology (and the eye) which page is current. */
-export function NavLink({ href, children }: { href: string; children: ReactNode }) {
+export function NavLink({
+  href,
+  current,
+  children,
+}: {
+  href: string;
+  current?: boolean;
+  children: ReactNode;
+}) {
   const path = usePathname();
-  const current =
-    path === href || (href === '/profiles' && path.startsWith('/profiles/') && path !== '/profiles/new');
   return (
-    <Link href={href} aria-current={current ? 'page' : undefined}>
+    <Link href={href} aria-current={(current ?? path === href) ? 'page' : undefined}>
       {children}
     </Link>
   );

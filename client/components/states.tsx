@@ -30,6 +30,15 @@ export function ErrorBox({ error, retry }: { error: ApiError | Error; retry?: ()
   );
 }
 
+/** Why a form was refused: its fields' errors show beside them, anything else is said here. */
+export function FormErrorNotice({ error }: { error: ApiError }) {
+  return (
+    <Notice kind="error">
+      {error.errors.length > 0 ? 'Please correct the fields marked below.' : error.message}
+    </Notice>
+  );
+}
+
 /** A short message announced to screen readers when it changes. */
 export function Notice({ kind, children }: { kind: 'success' | 'error' | 'info'; children: ReactNode }) {
   return (

@@ -88,7 +88,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics */
+    /**
+     * Prometheus metrics
+     * @description With METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets them.
+     */
     get: {
       parameters: {
         query?: never;
@@ -124,7 +127,7 @@ export interface paths {
     };
     /**
      * List profiles, newest first
-     * @description A bare JSON array; `Link: <…>; rel="next"` when there is another page.
+     * @description A bare JSON array; `Link: <…>; rel="next"` when there is another page. Emails appear only to their owner and admins; `q` matches emails only for admins.
      */
     get: {
       parameters: {
@@ -159,10 +162,31 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     put?: never;
-    /** Create a profile */
+    /**
+     * Create a profile
+     * @description An ordinary user creates their own, one at most (409 profile_exists); an admin creates any number and may name the owner.
+     */
     post: {
       parameters: {
         query?: never;
@@ -181,6 +205,8 @@ export interface paths {
              */
             email: string;
             bio?: string;
+            /** @description The subject that will own it. An ordinary user always owns what they create (omit it, or name yourself); an admin may name anyone, or null for a profile only admins change (the default for an admin) */
+            owner?: string | null;
           };
         };
       };
@@ -196,6 +222,24 @@ export interface paths {
         };
         /** @description RFC 9457 problem details (application/problem+json) */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -230,6 +274,15 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     delete?: never;
@@ -245,7 +298,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Read a profile */
+    /**
+     * Read a profile
+     * @description Its email only to its owner and admins, who get an ETag of their own representation.
+     */
     get: {
       parameters: {
         query?: never;
@@ -275,7 +331,25 @@ export interface paths {
           content?: never;
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -285,7 +359,7 @@ export interface paths {
         };
       };
     };
-    /** Update a profile (any non-empty subset of name, email, bio) */
+    /** Update a profile (any non-empty subset of name, email, bio): its owner or an admin */
     put: {
       parameters: {
         query?: never;
@@ -333,6 +407,24 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
           headers: {
             [name: string]: unknown;
@@ -377,10 +469,19 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     post?: never;
-    /** Delete a profile */
+    /** Delete a profile (its images too): its owner or an admin */
     delete: {
       parameters: {
         query?: never;
@@ -403,6 +504,24 @@ export interface paths {
           content?: never;
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
           headers: {
             [name: string]: unknown;
@@ -420,11 +539,20 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     options?: never;
     head?: never;
-    /** Update a profile (any non-empty subset of name, email, bio) */
+    /** Update a profile (any non-empty subset of name, email, bio): its owner or an admin */
     patch: {
       parameters: {
         query?: never;
@@ -472,6 +600,24 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
           headers: {
             [name: string]: unknown;
@@ -516,8 +662,80 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s own profile */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A user profile */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Profile'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/profiles/{id}/images': {
@@ -550,7 +768,25 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -562,7 +798,7 @@ export interface paths {
     };
     put?: never;
     /**
-     * Upload an image (multipart/form-data, part "image")
+     * Upload an image (multipart/form-data, part "image"): the profile’s owner or an admin
      * @description JPEG, PNG, WebP, GIF or AVIF, judged by content. 201 with the new image; 200 with the existing one when the profile already has this picture.
      */
     post: {
@@ -597,6 +833,24 @@ export interface paths {
         };
         /** @description RFC 9457 problem details (application/problem+json) */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -650,6 +904,15 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         503: {
           headers: {
             [name: string]: unknown;
@@ -676,7 +939,7 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Delete an image (its objects are removed by a background task) */
+    /** Delete an image (its objects are removed by a background task): the owner or an admin */
     delete: {
       parameters: {
         query?: never;
@@ -699,7 +962,34 @@ export interface paths {
           content?: never;
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -723,7 +1013,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit a task to run now or after a delay */
+    /**
+     * Submit a task to run now or after a delay
+     * @description profile.export and profile.purge: for a profile you own (any, for an admin); the other types: admins only.
+     */
     post: {
       parameters: {
         query?: never;
@@ -769,6 +1062,24 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         413: {
           headers: {
             [name: string]: unknown;
@@ -786,8 +1097,89 @@ export interface paths {
             'application/json': components['schemas']['Problem'];
           };
         };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your tasks (everyone’s, for an admin), newest first
+     * @description A bare JSON array; `Link: <…>; rel="next"` when there is another page.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Opaque; from the Link rel="next" header */
+          cursor?: string;
+          status?: 'scheduled' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+          type?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Task'][];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -801,7 +1193,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Read a task */
+    /** Read a task (its submitter or an admin) */
     get: {
       parameters: {
         query?: never;
@@ -823,7 +1215,25 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -835,7 +1245,7 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    /** Cancel a task that has not started */
+    /** Cancel a task that has not started (its submitter or an admin) */
     delete: {
       parameters: {
         query?: never;
@@ -857,6 +1267,15 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
           headers: {
             [name: string]: unknown;
@@ -867,6 +1286,15 @@ export interface paths {
         };
         /** @description RFC 9457 problem details (application/problem+json) */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -888,7 +1316,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Download a profile export made by a profile.export task */
+    /**
+     * Download a profile export made by a profile.export task (its submitter or an admin)
+     * @description Exports hold personal data: they expire after EXPORT_TTL.
+     */
     get: {
       parameters: {
         query?: never;
@@ -910,7 +1341,25 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details (application/problem+json) */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details (application/problem+json) */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -947,10 +1396,14 @@ export interface components {
         | 'invalid_json'
         | 'bad_request'
         | 'invalid_cursor'
+        | 'unauthenticated'
+        | 'invalid_token'
+        | 'forbidden'
         | 'not_found'
         | 'method_not_allowed'
         | 'request_timeout'
         | 'email_taken'
+        | 'profile_exists'
         | 'conflict'
         | 'precondition_failed'
         | 'payload_too_large'
@@ -958,9 +1411,10 @@ export interface components {
         | 'range_not_satisfiable'
         | 'image_undecodable'
         | 'image_too_many_pixels'
-        | 'too_many_requests'
+        | 'rate_limited'
         | 'internal'
-        | 'unavailable';
+        | 'unavailable'
+        | 'auth_unavailable';
       request_id: string;
       errors?: {
         field: string;
@@ -972,7 +1426,8 @@ export interface components {
       /** Format: uuid */
       id: string;
       name: string;
-      email: string;
+      /** @description Shown only to the profile’s owner and to admins; absent for everyone else */
+      email?: string;
       bio: string;
       /** @description Newest first; read-only */
       image_urls: string[];

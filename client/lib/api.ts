@@ -1,7 +1,7 @@
 // The API's types and one way to call it. The types are the generated ones (lib/api.gen.ts, from the
 // API's OpenAPI document), named here: what the server changes, the client sees at compile time.
-// Every call goes to this origin; next.config.ts rewrites /api, /media, /health/ready and /metrics to
-// the API, so the browser never needs CORS.
+// Every call goes to this origin, whose server passes it on to the API with the signed-in person's
+// access token (app/api/[...path]/route.ts): the page never holds a token, and needs no CORS.
 
 import type { components, paths } from './api.gen';
 import { ApiError, toApiError } from './api-error';
@@ -16,7 +16,8 @@ import {
 
 type Schemas = components['schemas'];
 export type Profile = Schemas['Profile'];
-export type ProfileFields = Pick<Profile, 'name' | 'email' | 'bio'>;
+/** The fields a form edits (the email is absent from what others see of a profile, but not here). */
+export type ProfileFields = { name: string; email: string; bio: string };
 export type Image = Schemas['Image'];
 export type Task = Schemas['Task'];
 export type TaskStatus = Task['status'];

@@ -1,6 +1,6 @@
-// `npm start` as a newcomer runs it: one command builds and runs API + worker + web client on
-// embedded defaults, prints the three URLs, and Ctrl-C (SIGINT to the whole process group, as a
-// terminal sends it) stops all three cleanly.
+// `npm start` as a newcomer runs it: one command builds and runs API + worker + web client (and the
+// development identity provider) on embedded defaults, prints their URLs, and Ctrl-C (SIGINT to
+// the whole process group, as a terminal sends it) stops them all cleanly.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,12 +23,23 @@ const answers = async (url: string) => {
   }
 };
 
+/** Sign-in goes to the embedded provider, which knows this origin's callback and asks who you are. */
+async function signInReachesTheProvider(web: number, auth: number) {
+  const login = await fetch(`http://127.0.0.1:${web}/auth/login`, { redirect: 'manual' });
+  const authorize = new URL(login.headers.get('location') ?? '');
+  assert.equal(authorize.origin, `http://localhost:${auth}`);
+  assert.equal(authorize.searchParams.get('redirect_uri'), `http://127.0.0.1:${web}/auth/callback`);
+  const prompt = await fetch(authorize, { redirect: 'manual' });
+  assert.equal(prompt.status, 303, 'the provider accepts the client and its redirect URI');
+  assert.match(prompt.headers.get('location') ?? '', /^\/interaction\//);
+}
+
 describe('npm start', () => {
-  it('runs API, worker and client, prints their URLs, and stops all three on Ctrl-C', {
+  it('runs API, worker, provider and client, prints their URLs, and stops them all on Ctrl-C', {
     timeout: 300_000,
   }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'start-'));
-    const [api, worker, web] = [await freePort(), await freePort(), await freePort()];
+    const [api, worker, web, auth] = [await freePort(), await freePort(), await freePort(), await freePort()];
     // Its own process group, so that the "Ctrl-C" below reaches every process in it, as a terminal's does.
     const started = startNode('npm start', ['scripts/start.mjs'], {
       cwd: ROOT,
@@ -37,6 +48,7 @@ describe('npm start', () => {
         SERVER_PORT: String(api),
         WORKER_PORT: String(worker),
         CLIENT_PORT: String(web),
+        AUTH_PORT: String(auth),
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
       },
@@ -53,12 +65,15 @@ describe('npm start', () => {
       assert.match(started.output(), new RegExp(`Web client\\s+http://localhost:${web}`));
       assert.match(started.output(), new RegExp(`API\\s+http://localhost:${api}/api/v1/profiles`));
       assert.match(started.output(), new RegExp(`Worker\\s+http://localhost:${worker}/health/ready`));
+      assert.match(started.output(), new RegExp(`Sign-in\\s+http://localhost:${auth}\\s`));
       assert.equal(await answers(`http://127.0.0.1:${web}/profiles`), 200);
       assert.equal(
         await answers(`http://127.0.0.1:${web}/api/v1/profiles`),
         200,
-        'the client rewrites to the API',
+        'the client passes API calls on',
       );
+      assert.equal(await answers(`http://127.0.0.1:${web}/api/v1/me`), 401, 'signed out, the API says so');
+      await signInReachesTheProvider(web, auth);
       assert.equal(await answers(`http://127.0.0.1:${worker}/health/ready`), 200);
 
       process.kill(-(child.pid as number), 'SIGINT');
@@ -68,7 +83,7 @@ describe('npm start', () => {
       ];
       assert.deepEqual([code, signal], [0, null], started.output());
       assert.match(started.output(), /\[start\] stopped/);
-      for (const port of [api, worker, web])
+      for (const port of [api, worker, web, auth])
         assert.equal(await answers(`http://127.0.0.1:${port}/`), 0, `port ${port} closed`);
     } finally {
       if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');

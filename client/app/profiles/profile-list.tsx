@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import { Empty, ErrorBox, Loading } from '@/components/states';
 import { useProfilePage } from '@/lib/hooks/use-profile-page';
 import { useProfileSearch } from '@/lib/hooks/use-profile-search';
@@ -22,15 +21,7 @@ export function ProfileList() {
       {error && <ErrorBox error={error} retry={retry} />}
       {!error && !page && <Loading label="Loading profiles…" />}
       {page && page.items.length === 0 && (
-        <Empty>
-          {q ? (
-            <p>No profile matches “{q}”.</p>
-          ) : (
-            <p>
-              No profiles yet. <Link href="/profiles/new">Create the first one</Link>.
-            </p>
-          )}
-        </Empty>
+        <Empty>{q ? <p>No profile matches “{q}”.</p> : <p>No profiles yet.</p>}</Empty>
       )}
       {page && page.items.length > 0 && (
         <>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { Avatar } from '@/components/avatar';
 import type { Profile } from '@/lib/api';
 
-/** Each profile as a link to it: its thumbnail or initials, name, email and how many images. */
+/** Each profile as a link to it: its thumbnail or initials, name, email (when shown) and images. */
 export function ProfileRows({ profiles }: { profiles: Profile[] }) {
   return (
     <ul className="profile-list" aria-live="polite">
@@ -12,7 +12,7 @@ export function ProfileRows({ profiles }: { profiles: Profile[] }) {
             <Avatar profile={p} />
             <span className="profile-row-text">
               <span className="profile-name">{p.name}</span>
-              <span className="muted">{p.email}</span>
+              {p.email && <span className="muted">{p.email}</span>}
             </span>
             <span className="muted small">
               {p.image_urls.length} image{p.image_urls.length === 1 ? '' : 's'}

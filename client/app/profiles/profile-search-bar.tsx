@@ -1,6 +1,7 @@
 import Link from 'next/link';
+import { useSession } from '@/lib/session-context';
 
-/** The search box (by name or email) and the way to a new profile. */
+/** The search box, and the way to a new profile for those who may make one. */
 export function ProfileSearchBar({
   search,
   onSearch,
@@ -8,11 +9,14 @@ export function ProfileSearchBar({
   search: string;
   onSearch: (value: string) => void;
 }) {
+  const { user, me } = useSession();
+  // Only admins see emails, so only their searches match them.
+  const label = user?.admin ? 'Search by name or email' : 'Search by name';
   return (
     <div className="toolbar">
       <search className="search">
         <form onSubmit={(e) => e.preventDefault()}>
-          <label htmlFor="search">Search by name or email</label>
+          <label htmlFor="search">{label}</label>
           <input
             id="search"
             type="search"
@@ -24,9 +28,16 @@ export function ProfileSearchBar({
           />
         </form>
       </search>
-      <Link className="button primary" href="/profiles/new">
-        New profile
-      </Link>
+      {user?.admin && (
+        <Link className="button primary" href="/profiles/new">
+          New profile
+        </Link>
+      )}
+      {user && !user.admin && me === null && (
+        <Link className="button primary" href="/me">
+          Create my profile
+        </Link>
+      )}
     </div>
   );
 }

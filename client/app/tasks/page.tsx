@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { Loading } from '@/components/states';
 import { TaskBoard } from './task-board';
 
 export const metadata: Metadata = { title: 'Tasks' };
@@ -10,7 +12,9 @@ export default function TasksPage() {
       <p className="muted">
         Tasks run in the background worker, now or after a delay. Their status updates here as it changes.
       </p>
-      <TaskBoard />
+      <Suspense fallback={<Loading />}>
+        <TaskBoard />
+      </Suspense>
     </>
   );
 }

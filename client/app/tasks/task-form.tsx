@@ -1,9 +1,9 @@
 import { Field } from '@/components/field';
 import { Notice } from '@/components/states';
 import type { TaskFormState } from '@/lib/hooks/use-task-form';
-import { isTaskType, TASK_TYPE_NAMES, TASK_TYPES } from './task-types';
+import { isTaskType, TASK_TYPES } from './task-types';
 
-/** Type, JSON payload and delay of a task to submit, with their errors beside them. */
+/** Type (of those this person may submit), JSON payload and delay, with their errors beside them. */
 export function TaskForm({ form }: { form: TaskFormState }) {
   const { type, errors, message, busy } = form;
   const payloadError = Object.entries(errors).find(([f]) => f.startsWith('payload'))?.[1];
@@ -11,14 +11,14 @@ export function TaskForm({ form }: { form: TaskFormState }) {
     <section aria-labelledby="submit-heading">
       <h2 id="submit-heading">Submit a task</h2>
       <form className="form" onSubmit={form.submit} noValidate>
-        <Field id="task-type" label="Type" error={errors.type} hint={TASK_TYPES[type].summary}>
+        <Field id="task-type" label="Task type" error={errors.type} hint={TASK_TYPES[type].summary}>
           {(a) => (
             <select
               {...a}
               value={type}
               onChange={(e) => isTaskType(e.target.value) && form.chooseType(e.target.value)}
             >
-              {TASK_TYPE_NAMES.map((t) => (
+              {form.types.map((t) => (
                 <option key={t}>{t}</option>
               ))}
             </select>

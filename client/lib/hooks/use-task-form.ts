@@ -27,15 +27,18 @@ function toSubmission(
 }
 
 /**
- * The submit form's fields, checked before they are sent (the payload must be JSON, the delay a
- * number of seconds); the API's field errors come back beside the fields.
+ * The submit form's fields for the types offered (the first chosen to begin with), checked before
+ * they are sent (the payload must be JSON, the delay a number of seconds); the API's field errors
+ * come back beside the fields.
  */
 export function useTaskForm(
-  examples: Record<TaskType, { payload: unknown }>,
+  types: readonly TaskType[],
+  example: (type: TaskType) => unknown,
   onSubmitted: (task: Task) => void,
 ) {
-  const [type, setType] = useState<TaskType>('sleep');
-  const [payload, setPayload] = useState(payloadText(examples.sleep.payload));
+  const first = types[0] ?? 'profile.export';
+  const [type, setType] = useState<TaskType>(first);
+  const [payload, setPayload] = useState(() => payloadText(example(first)));
   const [delay, setDelay] = useState('0');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<Message | undefined>();
@@ -43,7 +46,7 @@ export function useTaskForm(
 
   const chooseType = (next: TaskType) => {
     setType(next);
-    setPayload(payloadText(examples[next].payload));
+    setPayload(payloadText(example(next)));
     setErrors({});
   };
 
@@ -71,6 +74,7 @@ export function useTaskForm(
   };
 
   return {
+    types,
     type,
     payload,
     delay,

@@ -25,8 +25,9 @@ export function DeleteProfileDialog({
       onCancel={onCancel}
     >
       <p>
-        {profile.name} ({profile.email}) and all {profile.image_urls.length} of their images will be deleted.
-        This cannot be undone.
+        {profile.name}
+        {profile.email && ` (${profile.email})`} and all {profile.image_urls.length} of their images will be
+        deleted. This cannot be undone.
       </p>
     </ConfirmDialog>
   );

@@ -9,14 +9,16 @@ import { useImages } from '@/lib/hooks/use-images';
 import { ImageGrid } from './image-grid';
 import { UploadForm } from './upload-form';
 
-/** A profile's images: upload with preview and progress, the gallery, and deletion. */
+/** A profile's images; for whoever may change the profile, also upload (with preview and progress) and deletion. */
 export function Gallery({
   profileId,
   version,
+  editable,
   onChange,
 }: {
   profileId: string;
   version: number;
+  editable: boolean;
   onChange: () => void;
 }) {
   const [notice, setNotice] = useState<string | undefined>();
@@ -39,7 +41,7 @@ export function Gallery({
   return (
     <section aria-labelledby="images-heading">
       <h2 id="images-heading">Images</h2>
-      <UploadForm upload={upload} />
+      {editable && <UploadForm upload={upload} />}
       {upload.uploadError && <Notice kind="error">{upload.uploadError.message}</Notice>}
       {notice && <Notice kind="success">{notice}</Notice>}
 
@@ -50,7 +52,9 @@ export function Gallery({
           <p>No images yet.</p>
         </Empty>
       )}
-      {images && images.length > 0 && <ImageGrid images={images} onDelete={deletion.setToDelete} />}
+      {images && images.length > 0 && (
+        <ImageGrid images={images} onDelete={editable ? deletion.setToDelete : undefined} />
+      )}
       <ConfirmDialog
         open={Boolean(deletion.toDelete)}
         title="Delete this image?"

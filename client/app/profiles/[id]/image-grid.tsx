@@ -1,8 +1,14 @@
 import type { Image } from '@/lib/api';
 import { formatBytes } from '@/lib/format';
 
-/** The thumbnails (512-wide in the srcset), each opening its original, each with a delete button. */
-export function ImageGrid({ images, onDelete }: { images: Image[]; onDelete: (image: Image) => void }) {
+/** The thumbnails (512-wide in the srcset), each opening its original; deletable, given `onDelete`. */
+export function ImageGrid({
+  images,
+  onDelete,
+}: {
+  images: Image[];
+  onDelete?: ((image: Image) => void) | undefined;
+}) {
   return (
     <ul className="gallery">
       {images.map((img, i) => (
@@ -22,9 +28,11 @@ export function ImageGrid({ images, onDelete }: { images: Image[]; onDelete: (im
           <span className="muted small">
             {img.width}×{img.height} · {formatBytes(img.bytes)}
           </span>
-          <button type="button" className="link danger" onClick={() => onDelete(img)}>
-            Delete<span className="visually-hidden"> image {i + 1}</span>
-          </button>
+          {onDelete && (
+            <button type="button" className="link danger" onClick={() => onDelete(img)}>
+              Delete<span className="visually-hidden"> image {i + 1}</span>
+            </button>
+          )}
         </li>
       ))}
     </ul>

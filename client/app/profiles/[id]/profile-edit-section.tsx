@@ -11,7 +11,7 @@ export function ProfileEditSection({ profile, edits }: { profile: Profile; edits
       <ProfileForm
         // A new version resets the form to what is saved.
         key={`${profile.version}-${conflict ? 'conflict' : 'ok'}`}
-        initial={{ name: profile.name, email: profile.email, bio: profile.bio }}
+        initial={{ name: profile.name, email: profile.email ?? '', bio: profile.bio }}
         errors={saveError?.byField() ?? {}}
         busy={busy}
         submitLabel="Save changes"

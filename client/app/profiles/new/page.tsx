@@ -1,47 +1,26 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { ProfileForm } from '@/components/profile-form';
-import { Notice } from '@/components/states';
-import { type ApiError, api, asApiError, type ProfileFields } from '@/lib/api';
+import { CreateProfile } from '@/components/create-profile';
+import { SignInPrompt } from '@/components/sign-in-prompt';
+import { useSession } from '@/lib/session-context';
 
+/** Admins create profiles for anyone here (unowned: only admins change them); others have /me. */
 export default function NewProfilePage() {
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>();
-
-  const create = async (fields: ProfileFields) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const { data } = await api.post('/api/v1/profiles', { body: fields });
-      router.push(`/profiles/${data.id}?created=1`);
-    } catch (err) {
-      setError(asApiError(err));
-      setBusy(false);
-    }
-  };
-
+  const { user } = useSession();
   return (
     <>
       <p>
         <Link href="/profiles">← All profiles</Link>
       </p>
       <h1>New profile</h1>
-      {error && (
-        <Notice kind="error">
-          {error.errors.length > 0 ? 'Please correct the fields marked below.' : error.message}
-        </Notice>
+      {!user && <SignInPrompt>Sign in to create a profile.</SignInPrompt>}
+      {user && !user.admin && (
+        <p>
+          Everyone has one profile of their own: see <Link href="/me">My profile</Link>.
+        </p>
       )}
-      <ProfileForm
-        initial={{ name: '', email: '', bio: '' }}
-        errors={error?.byField() ?? {}}
-        busy={busy}
-        submitLabel="Create profile"
-        onSubmit={create}
-      />
+      {user?.admin && <CreateProfile initial={{ name: '', email: '', bio: '' }} />}
     </>
   );
 }
