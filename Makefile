@@ -89,12 +89,12 @@ images: ## Build both images with buildah, no Docker engine needed (base image m
 
 build: require-docker ## Build the server (also the worker) and client images
 	docker build -f server/Dockerfile -t $(SERVER_IMAGE) .
-	docker build -f client/Dockerfile --build-arg API_URL=http://server:8080 -t $(CLIENT_IMAGE) .
+	docker build -f client/Dockerfile -t $(CLIENT_IMAGE) .
 
 build-image: require-docker ## Build one image: COMPONENT=server (default) or client
 	@case "$(COMPONENT)" in \
 	  server) docker build -f server/Dockerfile -t $(SERVER_IMAGE) . ;; \
-	  client) docker build -f client/Dockerfile --build-arg API_URL=http://server:8080 -t $(CLIENT_IMAGE) . ;; \
+	  client) docker build -f client/Dockerfile -t $(CLIENT_IMAGE) . ;; \
 	  *) echo "make: COMPONENT must be server or client, not '$(COMPONENT)'" >&2; exit 1 ;; \
 	esac
 

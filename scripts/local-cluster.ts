@@ -40,6 +40,8 @@ console.log(`
     Workers         ${cluster.workers.map((w) => `${w.url}/health/ready`).join('  ')}
     PostgreSQL      primary ${cluster.primaryUri}   replica ${cluster.replicaUri}
     Prometheus      ${cluster.prometheusUrl ?? '(not installed)'}
+    Sign-in         ${cluster.issuer}   (development identity provider)
+                    a token: AUTH_ISSUER=${cluster.issuer} npm run token -- --email you@example.com [--admin]
 
   Press Ctrl-C to stop and remove it.
 `);

@@ -9,7 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SERVER_IMAGE=${SERVER_IMAGE:-profile-service/server:dev}
 CLIENT_IMAGE=${CLIENT_IMAGE:-profile-service/client:dev}
-API_URL=${API_URL:-http://server:8080}
 components=("$@")
 [ ${#components[@]} -gt 0 ] || components=(server client)
 
@@ -23,7 +22,7 @@ if [ -n "$ca" ] && [ "$ca" != null ] && [ -s "$ca" ]; then secret=(--secret "id=
 for c in "${components[@]}"; do
   case "$c" in
     server) tag=$SERVER_IMAGE; args=() ;;
-    client) tag=$CLIENT_IMAGE; args=(--build-arg "API_URL=$API_URL") ;;
+    client) tag=$CLIENT_IMAGE; args=() ;;
     *) echo "build.sh: unknown component '$c' (server or client)" >&2; exit 1 ;;
   esac
   echo "[images] building $tag from $c/Dockerfile"
