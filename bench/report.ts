@@ -2,6 +2,7 @@
 // any of its numbers invalid.
 import { failures, type LoadResult } from './lib/load.js';
 import { fixed, formatTable, left, right } from './lib/table.js';
+import { AUTH_COST_NEEDS, type AuthCost } from './scenarios/http/auth-cost.js';
 import { CACHED, type Derived } from './scenarios/http/cached.js';
 import { DB_PATH } from './scenarios/http/database.js';
 import type { ScenarioResult } from './scenarios/http/scenario.js';
@@ -13,6 +14,7 @@ import { type TasksResult, targetNames } from './scenarios/tasks/suite.js';
 export type Report = {
   http: ScenarioResult[];
   derived: Derived | undefined;
+  authCost: AuthCost[];
   tasks: TasksResult | undefined;
   images: ImagesResult | undefined;
 };
@@ -49,7 +51,40 @@ function httpTable(results: ScenarioResult[]): string {
 
 const HTTP_LEGEND =
   'req/s vs base: service ÷ baseline (higher is better); p99 vs base: service ÷ baseline (lower is better); ' +
-  "cache hits: the service's cache hit ratio during the kept measured run";
+  "cache hits: the service's cache hit ratio during the kept measured run; the service's reads are " +
+  'anonymous unless a token is named, its writes carry the token named, the baselines take none; ' +
+  'rate limits off (RATE_LIMIT_ENABLED=false): capacity, not production budgets';
+
+const signed = (n: number, digits = 0) => (n >= 0 ? `+${fixed(n, digits)}` : fixed(n, digits));
+
+function authCostTable(costs: AuthCost[]): string {
+  if (costs.length === 0) return `token vs anonymous GET: n/a (needs ${AUTH_COST_NEEDS}; see BENCH_ONLY)`;
+  return formatTable(
+    [
+      ...left('token vs anonymous GET by id'),
+      ...right('anon req/s', 'token req/s', 'req/s ratio', 'ratio ÷ base'),
+      ...right('anon mean ms', 'token mean ms', 'Δ mean µs', 'Δ µs/req'),
+    ],
+    costs.map((c) => [
+      `${c.authenticated.target}, ${c.path === 'cached' ? 'from its Redis cache' : 'through the database'}`,
+      fixed(c.anonymous.rps, 0),
+      fixed(c.authenticated.rps, 0),
+      `${fixed(c.rpsRatio, 3)}×`,
+      `${fixed(c.rpsRatioNormalised, 3)}×`,
+      fixed(c.anonymous.mean, 3),
+      fixed(c.authenticated.mean, 3),
+      signed(c.meanLatencyUs),
+      signed(c.perRequestUs, 1),
+    ]),
+  );
+}
+
+const AUTH_LEGEND =
+  "token: an ordinary user's bearer token, verified by the service on every request (same ids, same " +
+  'public body); req/s ratio: token ÷ anonymous; ratio ÷ base: the same with each side first divided by ' +
+  'its own baseline run (cancels machine drift between the two scenarios); Δ mean µs: extra mean latency ' +
+  'per request at this concurrency; Δ µs/req: 1e6 ÷ req/s token − 1e6 ÷ req/s anonymous, the service time ' +
+  'a request costs more (the token check, when the service is the bottleneck)';
 
 function derivedTable(d: Derived | undefined): string {
   if (!d) return `cached GET vs DB GET: n/a (needs both "${DB_PATH}" and "${CACHED}"; see BENCH_ONLY)`;
@@ -179,6 +214,8 @@ export function printReport(r: Report): void {
     console.log(`\n${httpTable(r.http)}\n`);
     console.log(HTTP_LEGEND);
     console.log(`\n${derivedTable(r.derived)}\n`);
+    console.log(`\n${authCostTable(r.authCost)}\n`);
+    if (r.authCost.length > 0) console.log(`${AUTH_LEGEND}\n`);
   }
   if (r.tasks) {
     console.log(`\n${tasksTable(r.tasks)}\n`);

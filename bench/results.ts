@@ -25,6 +25,8 @@ const settings = (c: Config) => ({
   redisAddress: c.redisAddress,
   cacheKeyPrefix: c.cacheKeyPrefix,
   hotSetSize: c.hotSetSize,
+  owners: c.owners,
+  rateLimits: 'off (RATE_LIMIT_ENABLED=false)',
   tasks: c.tasks,
 });
 
@@ -45,7 +47,7 @@ export function writeResults(config: Config, r: Report): string {
       baseline: { name: s.baseline, ...s.baselineResult },
       ratios: { rpsVsBaseline: s.ratios.rps, p99VsBaseline: s.ratios.p99 },
     })),
-    derived: { cachedVsDbGet: r.derived ?? null },
+    derived: { cachedVsDbGet: r.derived ?? null, authCost: r.authCost },
     tasks: r.tasks ?? null,
     images: r.images ?? null,
   };

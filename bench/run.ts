@@ -6,13 +6,20 @@
 // Parts, in this order, each on the same "service" (server/dist/cmd/server.js; Postgres and Redis must be up,
 // RabbitMQ for the task parts); BENCH_ONLY runs those whose name contains it (lower-case match), the other
 // options are in lib/config.ts:
-//   HTTP scenarios (scenarios/http/)  "GET by id", "GET list page", "POST create" vs fastify-pg, and
-//                      "GET by id (cached)" on service-redis vs fastify-redis; then cached ÷ DB GET
+//   HTTP scenarios (scenarios/http/)  "GET by id", "GET by id (user token)", "GET list page",
+//                      "POST create (admin token)", "PATCH update (owner token)", "PATCH update (admin token)"
+//                      vs fastify-pg, and "GET by id (cached)", "GET by id (cached, user token)" on
+//                      service-redis vs fastify-redis; then cached ÷ DB GET, and token ÷ anonymous GET
+//                      (BENCH_ONLY="get by id": the four reads that comparison needs; "token": every
+//                      scenario that sends one)
 //   tasks (scenarios/tasks/)          "tasks throughput", "tasks latency", "tasks delayed"; BENCH_ONLY=tasks
 //   images (scenarios/images.ts)      "images upload"; BENCH_ONLY=images
+// The services verify tokens of an OpenID Provider the bench runs in its own process (lib/identity.ts),
+// with rate limits off (RATE_LIMIT_ENABLED=false); the baselines take no token.
 // Targets: cached GET ≥ 0.85× fastify-redis req/s, p99 ≤ 1.5×, ≥ 3× DB GET; ≥ 1000 tasks/s with 2 workers,
 // p50 submit→succeeded ≤ 50 ms at 200/s, delayed tasks start ≤ 1 s after due; uploads ≥ 0.8× raw sharp.
-// Default run: 4 scenarios × 2 sides × 2 rounds × (10 s + 2 s warm-up) ≈ 3.5 min, then the tasks ≈ 0.5 min.
+// Default run: 8 scenarios × 2 sides × 2 rounds × (10 s + 2 s warm-up) ≈ 6.5 min, then the tasks ≈ 0.5 min
+// and the images ≈ 1 min.
 // Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors, if
 // service-redis did not serve the cached scenario from its cache, or if a task batch did not all succeed.
 import os from 'node:os';
@@ -23,6 +30,7 @@ import { seedProfiles } from './lib/seed.js';
 import { services } from './lib/targets.js';
 import { printProblems, printReport } from './report.js';
 import { writeResults } from './results.js';
+import { deriveAuthCost } from './scenarios/http/auth-cost.js';
 import { derive } from './scenarios/http/cached.js';
 import { httpScenarios, runHttp } from './scenarios/http/suite.js';
 import { IMAGE_PART, runImages } from './scenarios/images.js';
@@ -65,7 +73,7 @@ async function main(): Promise<number> {
   // Last: its rows and files would otherwise sit under the HTTP scenarios' and tasks' feet.
   const images = parts.images ? await runImages(res, service, ids) : undefined;
 
-  const report = { http, derived: derive(http), tasks, images };
+  const report = { http, derived: derive(http), authCost: deriveAuthCost(http), tasks, images };
   printReport(report);
   console.log(`results: ${writeResults(config, report)}`);
   return printProblems(report) ? 1 : 0;

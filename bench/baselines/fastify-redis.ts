@@ -1,6 +1,8 @@
 // Baseline: the least a Fastify + Redis service can do to serve a cached profile — no logger, no schemas,
-// no metrics, no validation. Reads the entries the service's Redis cache writes (`<prefix>e:<id>` holding
-// `<version>|<profile JSON>`) and sends the JSON as is: one GET per request, like a service cache hit.
+// no metrics, no validation, no tokens. Reads the entries the service's Redis cache writes (`<prefix>e:<id>`
+// holding `<version>|<owner JSON>\n<public JSON>\n<full JSON>`, server/src/services/profile-views.ts) and
+// sends the public JSON as is, what the service shows anyone but the owner and admins: one GET per
+// request, like a service cache hit.
 // Run as its own process:
 //   PORT=3000 REDIS_ADDRESS=127.0.0.1:6379 CACHE_KEY_PREFIX='bench:{pc}:' node --import tsx bench/baselines/fastify-redis.ts
 import Fastify from 'fastify';
@@ -30,7 +32,8 @@ app.get('/health/ready', async () => {
 app.get<{ Params: { id: string } }>('/profiles/:id', async (request, reply) => {
   const raw = await redis.get(entryPrefix + request.params.id);
   if (raw === null) return reply.code(404).send({ error: 'not found' });
-  return reply.type('application/json').send(raw.slice(raw.indexOf('|') + 1));
+  const publicStart = raw.indexOf('\n') + 1;
+  return reply.type('application/json').send(raw.slice(publicStart, raw.indexOf('\n', publicStart)));
 });
 
 const shutdown = async () => {

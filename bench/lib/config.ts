@@ -39,6 +39,8 @@ export function readConfig() {
     /** Namespace of service-redis's cache keys, read by fastify-redis too; emptied before and after. */
     cacheKeyPrefix: 'bench:{pc}:',
     hotSetSize: 200,
+    /** Ordinary users of the owner PATCH scenario, each the owner of one seeded profile. */
+    owners: 200,
     tasks: envInt('BENCH_TASKS', 2000, 1),
     queueUri: process.env.BENCH_QUEUE_URI?.trim() || 'amqp://guest:guest@127.0.0.1:5672',
     /** The workers' QUEUE_NAMESPACE: exchanges and queues <ns>.tasks, <ns>.tasks.dead, <ns>.events (+ the baseline's). */

@@ -1,13 +1,16 @@
 // Drives one target with autocannon: an unrecorded warm-up, then the measured run.
 import autocannon from 'autocannon';
 
-/** What to send. `next` runs before every request and may override path and body (random ids, unique emails). */
+/**
+ * What to send. `next` runs before every request and may override path and body (random ids, unique
+ * emails) and add headers (the token of the owner of the profile it picked).
+ */
 export type LoadSpec = {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
-  next?: () => { path?: string; body?: string | Buffer };
+  next?: () => { path?: string; body?: string | Buffer; headers?: Record<string, string> };
 };
 
 export type LoadOptions = {
@@ -23,7 +26,8 @@ export type LoadOptions = {
 export type LoadResult = {
   /** Mean completed requests per second (autocannon's per-second samples). */
   rps: number;
-  /** Latency percentiles of 2xx responses, in ms, from exact (sub-millisecond) response times. */
+  /** Latency of 2xx responses, in ms, from exact (sub-millisecond) response times: mean and percentiles. */
+  mean: number;
   p50: number;
   p99: number;
   /** Completed responses, any status. */
@@ -70,6 +74,8 @@ async function fire(url: string, spec: LoadSpec, opts: LoadOptions, seconds: num
             const o = next();
             if (o.path !== undefined) req.path = o.path;
             if (o.body !== undefined) req.body = o.body;
+            // autocannon hands each request a copy of the spec's headers: adding to it changes this one only.
+            if (o.headers !== undefined) req.headers = { ...req.headers, ...o.headers };
             return req;
           },
         }
@@ -100,6 +106,7 @@ export async function runLoad(url: string, spec: LoadSpec, opts: LoadOptions): P
   for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodes[code] = count;
   return {
     rps: r.requests.average,
+    mean: sorted.length > 0 ? sorted.reduce((a, b) => a + b, 0) / sorted.length : Number.NaN,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     requests: r.requests.total,

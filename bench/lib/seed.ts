@@ -1,4 +1,4 @@
-// The profiles every HTTP scenario reads and every image upload goes to.
+// The profiles every HTTP scenario reads and every image upload goes to, and who owns some of them.
 import { withClient } from './db.js';
 
 /** Inserts `rows` profiles and returns every id. */
@@ -16,4 +16,15 @@ export async function seedProfiles(dbUrl: string, rows: number): Promise<string[
     const { rows: ids } = await c.query<{ id: string }>('SELECT id FROM profiles');
     return ids.map((r) => r.id);
   });
+}
+
+/** Makes each subject the owner of its profile (who may PATCH it without being an admin). */
+export async function assignOwners(dbUrl: string, owners: ReadonlyArray<{ id: string; sub: string }>) {
+  await withClient(dbUrl, (c) =>
+    c.query(
+      `UPDATE profiles SET owner_sub = o.sub
+         FROM unnest($1::uuid[], $2::text[]) AS o(id, sub) WHERE profiles.id = o.id`,
+      [owners.map((o) => o.id), owners.map((o) => o.sub)],
+    ),
+  );
 }

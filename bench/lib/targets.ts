@@ -2,6 +2,7 @@
 // run's cleanup as soon as it exists, and is announced with its log file, where an odd number is explained.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceAuthEnv } from './identity.js';
 import {
   baseEnv,
   freePort,
@@ -57,6 +58,8 @@ async function startService(
     DB_POOL_MAX: '10',
     // Uploaded images go to a directory of the bench's own, removed at cleanup.
     DATA_DIR: join(res.mediaRoot, name),
+    // The bench's own OpenID Provider, and no rate limits (see lib/identity.ts).
+    ...(await serviceAuthEnv()),
     ...extraEnv,
   });
   announce(service);

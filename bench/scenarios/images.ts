@@ -4,11 +4,13 @@
 // The service is the run's "service" instance (IMAGE_CONCURRENCY defaults to the CPU count; the baseline
 // uses the same count). Each upload goes to another seeded profile, so every one is a new image (201),
 // never the duplicate path; the objects themselves are the same bytes each time, as content addressing
-// makes them. Interleaved rounds, best kept: baseline, service, baseline, service…
+// makes them. Uploaded as an admin, who may add images to any profile; raw sharp takes no token.
+// Interleaved rounds, best kept: baseline, service, baseline, service…
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageForm, photoJpeg } from '../../server/test/kit/images.js';
+import { adminHeaders } from '../lib/identity.js';
 import { failedNote, failures, keepBest, type LoadResult, runLoad } from '../lib/load.js';
 import type { Running } from '../lib/proc.js';
 import type { Resources } from '../lib/resources.js';
@@ -23,6 +25,8 @@ export const imageTarget = { label: '≥ 0.8× raw sharp', bound: 0.8 };
 type Raw = { images: number; seconds: number; perSec: number; p50: number; p99: number; concurrency: number };
 type Photo = { file: string; bytes: Buffer; width: number; height: number };
 type Form = ReturnType<typeof imageForm>;
+/** headers: the form's content type and an admin's token. */
+type Upload = { headers: Record<string, string>; form: Form; nextPath: () => string };
 
 export type ImagesResult = {
   fixture: { width: number; height: number; bytes: number };
@@ -62,18 +66,18 @@ async function rawRound(res: Resources, photo: Photo, concurrency: number, round
 async function serviceRound(
   res: Resources,
   service: Running,
-  upload: { form: Form; nextPath: () => string },
+  upload: Upload,
   round: number,
 ): Promise<LoadResult> {
   const { durationSec, warmupSec } = res.config;
-  const { form, nextPath } = upload;
+  const { headers, form, nextPath } = upload;
   process.stdout.write(`${IMAGE_PART} → ${service.name} (round ${round + 1}) … `);
   const r = await runLoad(
     service.url,
     {
       method: 'POST',
       path: nextPath(),
-      headers: { 'content-type': form.contentType },
+      headers,
       body: form.body,
       next: () => ({ path: nextPath() }),
     },
@@ -98,13 +102,10 @@ export async function runImages(
   );
   let next = 0;
   const nextPath = () => `/api/v1/profiles/${ids[next++ % ids.length]}/images`;
+  const headers = { 'content-type': form.contentType, ...(await adminHeaders()) };
 
   // The first upload must work, or nothing after it means anything.
-  const probe = await fetch(`${service.url}${nextPath()}`, {
-    method: 'POST',
-    headers: { 'content-type': form.contentType },
-    body: form.body,
-  });
+  const probe = await fetch(`${service.url}${nextPath()}`, { method: 'POST', headers, body: form.body });
   if (probe.status !== 201)
     throw new Error(`images: probe upload answered ${probe.status}: ${await probe.text()}`);
 
@@ -113,7 +114,7 @@ export async function runImages(
   for (let round = 0; round < res.config.rounds; round++) {
     const raw = await rawRound(res, photo, concurrency, round);
     if (!bestRaw || raw.perSec > bestRaw.perSec) bestRaw = raw;
-    best = keepBest(best, await serviceRound(res, service, { form, nextPath }, round));
+    best = keepBest(best, await serviceRound(res, service, { headers, form, nextPath }, round));
   }
   return result(photo, concurrency, best as LoadResult, bestRaw as Raw);
 }

@@ -1,12 +1,16 @@
 // What an HTTP scenario is: the same request sent to the service and to a baseline that does the same work
 // with nothing around it, so that the ratio of the two is the service's own overhead.
+import type { Callers } from '../../lib/identity.js';
 import type { LoadResult, LoadSpec } from '../../lib/load.js';
 import type { Running } from '../../lib/proc.js';
 import type { Resources } from '../../lib/resources.js';
 import type { BaselineName, ServiceName } from '../../lib/targets.js';
 
-/** ids: every seeded id; hot: the cached scenario's hot set, a random sample of them. */
-export type Context = { ids: readonly string[]; hot: readonly string[]; runId: string };
+/**
+ * ids: every seeded id; hot: the cached scenarios' hot set, a random sample of them; callers: the
+ * tokens the service side sends (the baselines ignore them).
+ */
+export type Context = { ids: readonly string[]; hot: readonly string[]; runId: string; callers: Callers };
 export type Side = 'service' | 'baseline';
 export type Pair = Record<Side, Running>;
 

@@ -1,15 +1,27 @@
 // The HTTP scenarios in the order they run. The targets a scenario needs are started when it first needs
 // them and kept for the scenarios after it, so that a selection of scenarios starts only its own targets.
+// A token-carrying read runs right after its anonymous twin, so that the two see the same machine. The
+// PATCHes run with the other database scenarios, before the cached reads: service-redis fills its cache
+// after the last write, so what it serves is what the database holds.
+import { benchCallers } from '../../lib/identity.js';
 import type { Running } from '../../lib/proc.js';
 import { sample } from '../../lib/random.js';
 import type { Resources } from '../../lib/resources.js';
 import { type BaselineName, type ServiceName, services, startBaseline } from '../../lib/targets.js';
 import { cachedScenario } from './cached.js';
-import { databaseScenarios, preflight } from './database.js';
+import { dbGetScenario, listAndCreateScenarios, preflight } from './database.js';
+import { authenticatedCachedGet, authenticatedDbGet, patchScenarios } from './identity.js';
 import { measureScenario } from './measure.js';
 import type { Context, Scenario, ScenarioResult } from './scenario.js';
 
-export const httpScenarios: Scenario[] = [...databaseScenarios, cachedScenario];
+export const httpScenarios: Scenario[] = [
+  dbGetScenario,
+  authenticatedDbGet,
+  ...listAndCreateScenarios,
+  ...patchScenarios,
+  cachedScenario,
+  authenticatedCachedGet,
+];
 
 function onFirstUse<K, V>(start: (key: K) => Promise<V>): (key: K) => Promise<V> {
   const started = new Map<K, V>();
@@ -30,7 +42,10 @@ export async function runHttp(
   selected: readonly Scenario[],
   ids: readonly string[],
 ): Promise<ScenarioResult[]> {
-  const ctx: Context = { ids, hot: sample(ids, res.config.hotSetSize), runId: Date.now().toString(36) };
+  if (selected.length === 0) return [];
+  const { dbUrl, hotSetSize, owners } = res.config;
+  const callers = await benchCallers(dbUrl, ids, owners);
+  const ctx: Context = { ids, hot: sample(ids, hotSetSize), runId: Date.now().toString(36), callers };
   const serviceFor = onFirstUse((name: ServiceName) =>
     name === 'service' ? Promise.resolve(service) : services[name](res),
   );

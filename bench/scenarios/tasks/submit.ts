@@ -17,14 +17,16 @@ export type Submitted = {
 type TaskBody = { type: 'echo'; payload: { batch: string; i: number }; delay: number };
 export type Post = (body: TaskBody, into: Submitted) => Promise<void>;
 
-export function submitter(serviceUrl: string): Post {
+/** `auth`: an admin's Authorization header, since echo tasks are for admins only. */
+export function submitter(serviceUrl: string, auth: Record<string, string>): Post {
   const url = `${serviceUrl}/api/v1/tasks/delayed`;
+  const headers = { 'content-type': 'application/json', ...auth };
   return async (body, into) => {
     into.offered += 1;
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify(body),
       });
       const text = await res.text();

@@ -29,6 +29,9 @@ export function createKeyStore(opts: KeyStoreOptions) {
   let fetchedAt = 0;
   let attemptedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
+  // Bumped whenever the set of key ids changes: what was verified with an older set is checked again.
+  let generation = 0;
+  let kids = '';
 
   async function load(): Promise<void> {
     attemptedAt = now();
@@ -42,6 +45,12 @@ export function createKeyStore(opts: KeyStoreOptions) {
     if (!Array.isArray(jwks?.keys)) throw new Error("the issuer's key set is not a JWK Set");
     local = createLocalJWKSet(jwks);
     fetchedAt = now();
+    const ids = jwks.keys
+      .map((k) => `${k.kid ?? ''}:${k.x ?? k.n ?? ''}`)
+      .sort()
+      .join(',');
+    if (ids !== kids) generation++;
+    kids = ids;
   }
 
   /** One fetch at a time, whoever asks. */
@@ -52,15 +61,25 @@ export function createKeyStore(opts: KeyStoreOptions) {
     return inFlight;
   }
 
+  const refreshIfOld = () => {
+    if (local && now() - fetchedAt > opts.maxAgeMs && !inFlight) refresh().catch(() => {});
+  };
+
   return {
+    /** Starts a background refresh of keys older than maxAge (answers from a cache call it too). */
+    refreshIfOld,
+    /** Changes when the issuer's published keys change. */
+    get generation() {
+      return generation;
+    },
     /** The key for a token's header, as jose's jwtVerify takes it. */
     async getKey(header: JWTHeaderParameters, token: { payload: unknown; signature: unknown }) {
       if (!local) {
         await refresh().catch((err: Error) => {
           throw new AuthUnavailableError(`no signing keys: ${err.message}`);
         });
-      } else if (now() - fetchedAt > opts.maxAgeMs && !inFlight) {
-        refresh().catch(() => {});
+      } else {
+        refreshIfOld();
       }
       const keys = local as NonNullable<typeof local>;
       try {

@@ -19,6 +19,8 @@ export type VerifierOptions = {
   rolesClaim: string;
   adminRole: string;
   keys?: Pick<KeyStoreOptions, 'maxAgeMs' | 'cooldownMs' | 'timeoutMs'>;
+  /** Verified tokens kept (see createVerifiedCache); `ttlMs: 0` verifies every time. */
+  cache?: { ttlMs?: number; max?: number };
   fetch?: typeof fetch;
 };
 type KeyStoreOptions = Parameters<typeof createKeyStore>[0];
@@ -59,6 +61,7 @@ function discoveredJwksUrl(issuer: string, fetchImpl: typeof fetch, timeoutMs: n
  * any of it is an InvalidTokenError; keys that cannot be had at all, AuthUnavailableError.
  */
 export function createTokenVerifier(opts: VerifierOptions, keyStore?: KeyStore) {
+  const verified = createVerifiedCache(opts.cache ?? {});
   const fetchImpl = opts.fetch ?? fetch;
   const timeoutMs = opts.keys?.timeoutMs ?? 5_000;
   const store =
@@ -74,22 +77,62 @@ export function createTokenVerifier(opts: VerifierOptions, keyStore?: KeyStore) 
     });
   return {
     async verify(token: string): Promise<User> {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, store.getKey, {
-          issuer: opts.issuer,
-          audience: opts.audience,
-          algorithms: ALGORITHMS,
-          clockTolerance: opts.clockToleranceSec,
-          requiredClaims: ['sub', 'exp'],
-        }));
-      } catch (err) {
-        if (err instanceof AuthUnavailableError) throw err;
-        if (err instanceof errors.JOSEError) throw new InvalidTokenError(err.code);
-        throw new InvalidTokenError('malformed token');
+      store.refreshIfOld();
+      const known = verified.get(token, store.generation);
+      if (known) return known;
+      const user = await check(token);
+      verified.set(token, user.exp, user.principal, store.generation);
+      return user.principal;
+    },
+  };
+
+  async function check(token: string): Promise<{ principal: User; exp: number }> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, store.getKey, {
+        issuer: opts.issuer,
+        audience: opts.audience,
+        algorithms: ALGORITHMS,
+        clockTolerance: opts.clockToleranceSec,
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (err) {
+      if (err instanceof AuthUnavailableError) throw err;
+      if (err instanceof errors.JOSEError) throw new InvalidTokenError(err.code);
+      throw new InvalidTokenError('malformed token');
+    }
+    const sub = payload.sub as string;
+    const principal: User = {
+      kind: 'user',
+      sub,
+      admin: rolesAt(payload, opts.rolesClaim).includes(opts.adminRole),
+    };
+    return { principal, exp: (payload.exp as number) * 1000 };
+  }
+}
+
+/**
+ * Tokens already verified, so a caller's every request does not pay for a signature check: kept
+ * until the token expires or `ttlMs` passes, whichever is first, and only while the issuer's keys are
+ * the ones they were verified with (a withdrawn key takes its tokens with it). Bounded: the oldest
+ * entry goes first.
+ */
+function createVerifiedCache({ ttlMs = 60_000, max = 10_000 }: { ttlMs?: number; max?: number }) {
+  const entries = new Map<string, { user: User; until: number; generation: number }>();
+  return {
+    get(token: string, generation: number): User | undefined {
+      const entry = entries.get(token);
+      if (!entry) return undefined;
+      if (entry.until <= Date.now() || entry.generation !== generation) {
+        entries.delete(token);
+        return undefined;
       }
-      const sub = payload.sub as string;
-      return { kind: 'user', sub, admin: rolesAt(payload, opts.rolesClaim).includes(opts.adminRole) };
+      return entry.user;
+    },
+    set(token: string, exp: number, user: User, generation: number) {
+      if (ttlMs <= 0) return;
+      if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+      entries.set(token, { user, until: Math.min(exp, Date.now() + ttlMs), generation });
     },
   };
 }
