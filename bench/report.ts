@@ -80,7 +80,7 @@ function authCostTable(costs: AuthCost[]): string {
 }
 
 const AUTH_LEGEND =
-  "token: an ordinary user's bearer token, verified by the service on every request (same ids, same " +
+  "token: an ordinary user's bearer token, on every request (the service verifies it once, then keeps it until it expires or its keys change; same ids, same " +
   'public body); req/s ratio: token ÷ anonymous; ratio ÷ base: the same with each side first divided by ' +
   'its own baseline run (cancels machine drift between the two scenarios); Δ mean µs: extra mean latency ' +
   'per request at this concurrency; Δ µs/req: 1e6 ÷ req/s token − 1e6 ÷ req/s anonymous, the service time ' +
