@@ -10,6 +10,7 @@ import { observabilityPlugin, requestIdOf } from './api/plugins/observability.js
 import { rateLimitPlugin } from './api/plugins/rate-limit.js';
 import { securityHeadersPlugin } from './api/plugins/security-headers.js';
 import { validationPlugin } from './api/plugins/validation.js';
+import { eventRoutes } from './api/routes/events.js';
 import { exportRoutes } from './api/routes/exports.js';
 import { imageRoutes } from './api/routes/images.js';
 import { meRoutes } from './api/routes/me.js';
@@ -29,7 +30,17 @@ export type { App };
 export async function buildApp(
   container: Pick<
     Container,
-    'config' | 'logger' | 'metrics' | 'db' | 'cache' | 'services' | 'storage' | 'verifier' | 'limiterRedis'
+    | 'config'
+    | 'logger'
+    | 'metrics'
+    | 'db'
+    | 'cache'
+    | 'services'
+    | 'storage'
+    | 'verifier'
+    | 'limiterRedis'
+    | 'eventHub'
+    | 'outbox'
   >,
 ) {
   const { config, logger, metrics, db, cache, services, storage, verifier } = container;
@@ -72,6 +83,13 @@ export async function buildApp(
   });
   await app.register(taskRoutes, { prefix: '/api/v1/tasks', tasks: services.tasks });
   await app.register(exportRoutes, { prefix: '/api/v1/exports', exports: services.exports });
+  await app.register(eventRoutes, {
+    prefix: '/api/v1/events',
+    hub: container.eventHub,
+    outbox: container.outbox,
+    limits: config.events,
+    metrics: metrics.events,
+  });
   await app.register(mediaRoutes, { storage, mediaDir: config.mediaDir });
 
   return Object.assign(app, { lifecycle });

@@ -7,6 +7,7 @@ import type { Database, QueryObserver } from './db/database.js';
 export { openDatabase } from './compose/clients.js';
 
 import { migrate } from './db/migrate.js';
+import { createEventHub } from './events/hub.js';
 import { createImageProcessor } from './media/processor.js';
 import type { Transport } from './queue/transport.js';
 import { createExportRepository } from './repository/exports.js';
@@ -92,6 +93,7 @@ export async function compose(opts: {
     taskTypes,
     exportRepo,
     outbox: createOutboxRepository(db),
+    eventHub: createEventHub(),
     verifier: openVerifier(config),
     limiterRedis,
     async close() {
@@ -174,8 +176,10 @@ export function composeWorker(
   const retention = createRetention({
     tasks: container.taskRepo,
     exports: container.exportRepo,
+    events: container.outbox,
     exportTtlMs: config.exportTtlMs,
     taskRetentionMs: config.taskRetentionMs,
+    eventRetentionMs: config.events.retentionMs,
     intervalMs: 10 * 60_000,
     logger: container.logger,
   });
@@ -192,4 +196,21 @@ export function composeWorker(
     concurrency: config.workerConcurrency,
     listenForDue: (onDue) => container.db.listen(DUE_CHANNEL, onDue),
   });
+}
+
+/**
+ * Feeds this instance's event streams from the events exchange (every instance consumes it on a
+ * queue of its own, so a change made through one reaches the streams of all).
+ */
+export function composeEventFeed(
+  container: Pick<Container, 'eventHub'>,
+  transport: Pick<Transport, 'subscribeEvents'>,
+) {
+  return transport.subscribeEvents((e) =>
+    container.eventHub.publish({
+      seq: e.seq,
+      routing_key: e.routingKey,
+      payload: (e.payload ?? {}) as Record<string, unknown>,
+    }),
+  );
 }

@@ -12,10 +12,12 @@ import {
   postgresUrl,
   read,
 } from './config/env.js';
+import { type EventsConfig, eventsConfig } from './config/events.js';
 import { type HttpConfig, httpConfig } from './config/http.js';
 
 export type { AuthConfig } from './config/auth.js';
 export { CONFIG_VARIABLES, ConfigError, type ConfigVariable } from './config/env.js';
+export type { EventsConfig } from './config/events.js';
 export type { HttpConfig, RateBudget, RateClass } from './config/http.js';
 
 export type Config = Readonly<{
@@ -69,6 +71,7 @@ export type Config = Readonly<{
   shutdownDelayMs: number;
   auth: AuthConfig;
   http: HttpConfig;
+  events: EventsConfig;
   /** Exports hold personal data: deleted this long after they were made. */
   exportTtlMs: number;
   /** Finished tasks are deleted this long after they finished. */
@@ -180,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDelayMs: duration(env, 'SHUTDOWN_DELAY', '0ms'),
     auth: authConfig(env),
     http: httpConfig(env),
+    events: eventsConfig(env),
     exportTtlMs: duration(env, 'EXPORT_TTL', '7d', 366 * 86_400_000),
     taskRetentionMs: duration(env, 'TASK_RETENTION', '30d', 3660 * 86_400_000),
   });

@@ -4,6 +4,8 @@ export type User = {
   /** The issuer's stable identifier of the person (the token's `sub`). */
   sub: string;
   admin: boolean;
+  /** When the token that says so expires (ms since the epoch); none for the service itself. */
+  exp?: number;
 };
 
 export type Principal = { kind: 'anonymous' } | User;

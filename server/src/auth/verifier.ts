@@ -106,6 +106,7 @@ export function createTokenVerifier(opts: VerifierOptions, keyStore?: KeyStore) 
       kind: 'user',
       sub,
       admin: rolesAt(payload, opts.rolesClaim).includes(opts.adminRole),
+      exp: (payload.exp as number) * 1000,
     };
     return { principal, exp: (payload.exp as number) * 1000 };
   }

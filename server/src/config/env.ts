@@ -83,6 +83,11 @@ export const CONFIG_VARIABLES = [
   'TRUST_PROXY',
   'CORS_ORIGINS',
   'METRICS_TOKEN',
+  'EVENTS_RETENTION',
+  'SSE_MAX_STREAMS',
+  'SSE_MAX_PER_CALLER',
+  'SSE_HEARTBEAT',
+  'SSE_REPLAY_MAX',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];

@@ -12,8 +12,14 @@ export type ProfileEventKind = keyof typeof PROFILE_EVENTS;
 
 /**
  * The CTE body inserting the event of `kind` for the rows of the CTE `p` (the changed profiles):
- * `{id, version, time}`, public fields only. `time` is a SQL expression (e.g. `p.updated_at`).
+ * `{id, version, time}` and, but for a deletion, the profile's public fields — never its email or
+ * owner: every subscriber of the event stream may receive it. `time` is a SQL expression.
  */
 export const profileEventFrom = (kind: ProfileEventKind, time: string) =>
   `INSERT INTO outbox_events (routing_key, payload)
-   SELECT '${PROFILE_EVENTS[kind]}', jsonb_build_object('id', p.id, 'version', p.version, 'time', ${time}) FROM p`;
+   SELECT '${PROFILE_EVENTS[kind]}', jsonb_build_object('id', p.id, 'version', p.version, 'time', ${time})${
+     kind === 'deleted'
+       ? ''
+       : ` || jsonb_build_object('name', p.name, 'bio', p.bio, 'image_urls', p.image_urls,
+             'created_at', p.created_at, 'updated_at', p.updated_at)`
+   } FROM p`;

@@ -5,10 +5,10 @@ import type { OutboxRepository } from '../repository/outbox.js';
 const BATCH = 100;
 
 /**
- * Relays outbox events to the events exchange, each deleted once the broker confirms it. A loop of
- * its own, beside the task scheduler, so a backlog of events never delays due tasks; it runs back
- * to back while a backlog remains, and every `pollMs` otherwise. Several workers may relay at once
- * (the outbox hands out rows with SKIP LOCKED).
+ * Relays outbox events to the events exchange, numbered, each marked relayed once the broker
+ * confirms it. A loop of its own, beside the task scheduler, so a backlog of events never delays
+ * due tasks; it runs back to back while a backlog remains, and every `pollMs` otherwise. Every
+ * worker runs it; one relays at a time (the outbox's lock), the others find nothing to do.
  */
 export function createEventRelay(opts: {
   outbox: Pick<OutboxRepository, 'relay'>;
@@ -24,7 +24,7 @@ export function createEventRelay(opts: {
     if (stopping) return;
     let full = false;
     relaying = opts.outbox
-      .relay(BATCH, (e) => opts.transport.publishEvent(e.routing_key, e.payload))
+      .relay(BATCH, (e) => opts.transport.publishEvent(e.routing_key, e.payload, e.seq))
       .then((n) => {
         full = n === BATCH;
       })

@@ -1,12 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp, buildWorkerApp } from '../app.js';
-import { compose, composeWorker } from '../compose.js';
+import { type Container, compose, composeEventFeed, composeWorker } from '../compose.js';
 import type { Config } from '../config.js';
+import { createAmqpTransport } from '../queue/amqp-transport.js';
 import { createMemoryTransport } from '../queue/memory-transport.js';
-import { createLogger, flushLogger } from '../telemetry/logger.js';
+import type { Consumer } from '../queue/transport.js';
+import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
 import type { Worker } from '../worker/runner.js';
 import { onShutdownSignal } from './shutdown.js';
 import { exitOnFatal } from './startup.js';
+
+/**
+ * The event streams' feed for a server of its own: the events exchange, when there is a broker.
+ * Without one, streams still catch up from the outbox on every reconnect, but get nothing live.
+ */
+async function eventsFromBroker(
+  config: Config,
+  container: Pick<Container, 'eventHub'>,
+  logger: Logger,
+): Promise<{ feed: Consumer; transport: { close(): Promise<void> } } | undefined> {
+  if (!config.queueUri) {
+    logger.warn('QUEUE_URI not set: event streams get no live events');
+    return undefined;
+  }
+  const transport = createAmqpTransport({ uri: config.queueUri, namespace: config.queueNamespace, logger });
+  return { feed: await composeEventFeed(container, transport), transport };
+}
 
 /**
  * Composes, listens, and shuts down gracefully on SIGTERM/SIGINT: readiness turns 503, then the
@@ -24,18 +43,22 @@ export async function runServer(
   let app: Awaited<ReturnType<typeof buildApp>>;
   let worker: Worker | undefined;
   let workerApp: Awaited<ReturnType<typeof buildWorkerApp>> | undefined;
+  let events: { feed: Consumer; transport?: { close(): Promise<void> } } | undefined;
   try {
     container = await compose({ config, logger });
     app = await buildApp(container);
     await app.listen({ host: config.host, port: config.serverPort });
     if (opts.embeddedWorker) {
       logger.info('embedded: running the worker in-process on an in-process transport over the tasks table');
-      worker = composeWorker(container, createMemoryTransport());
+      const transport = createMemoryTransport();
+      events = { feed: await composeEventFeed(container, transport) };
+      worker = composeWorker(container, transport);
       await worker.start();
       // The worker's own health and metrics, on its port as a separate worker would serve them.
       workerApp = await buildWorkerApp(container, { connected: () => true });
       await workerApp.listen({ host: config.host, port: config.workerPort });
     }
+    if (!opts.embeddedWorker) events = await eventsFromBroker(config, container, logger);
     flushLogger(logger);
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
@@ -52,6 +75,8 @@ export async function runServer(
       if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
       // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
       await Promise.all([worker?.stop(), app.close(), workerApp?.close()]);
+      await events?.feed.stop();
+      await events?.transport?.close();
       await container.close();
       await opts.alsoStop?.();
     },

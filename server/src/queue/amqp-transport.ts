@@ -7,7 +7,7 @@ import amqp, {
   type Options,
 } from 'amqplib';
 import type { Logger } from 'pino';
-import type { Consumer, Disposition, TaskMessage, Transport } from './transport.js';
+import type { BrokerEvent, Consumer, Disposition, TaskMessage, Transport } from './transport.js';
 
 /** Exchange and queue names under a namespace, so deployments (and test runs) sharing a broker never mix. */
 export function topology(namespace: string) {
@@ -142,8 +142,53 @@ export function createAmqpTransport(opts: {
         messageId: message.id,
         type: message.type,
       }),
-    publishEvent: (routingKey: string, payload: unknown) =>
-      confirmedPublish(TOPOLOGY.eventsExchange, routingKey, payload, { type: routingKey }),
+    publishEvent: (routingKey: string, payload: unknown, seq: number) =>
+      confirmedPublish(TOPOLOGY.eventsExchange, routingKey, payload, {
+        type: routingKey,
+        messageId: String(seq),
+      }),
+
+    async subscribeEvents(handler: (event: BrokerEvent) => void): Promise<Consumer> {
+      let channel: Channel | undefined;
+      let stopped = false;
+      const resume = async () => {
+        if (stopped || !model) return;
+        const ch = await model.createChannel();
+        ch.on('error', () => {});
+        await declare(ch, TOPOLOGY);
+        // A queue of this subscriber's own, gone with its connection: no backlog is kept for a
+        // process that is not there (a reconnecting stream catches up from the outbox instead).
+        const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+        await ch.bindQueue(queue, TOPOLOGY.eventsExchange, '#');
+        await ch.consume(
+          queue,
+          (msg) => {
+            if (!msg) return;
+            try {
+              handler({
+                routingKey: msg.fields.routingKey,
+                payload: JSON.parse(msg.content.toString()),
+                seq: Number(msg.properties.messageId),
+              });
+            } catch {
+              // a malformed event is dropped: a stream cannot do anything with it
+            }
+          },
+          { noAck: true },
+        );
+        channel = ch;
+      };
+      consumers.add(resume);
+      if (model) await resume();
+      else void reconnect();
+      return {
+        async stop() {
+          stopped = true;
+          consumers.delete(resume);
+          await channel?.close().catch(() => {});
+        },
+      };
+    },
 
     async consume(handler: (m: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer> {
       let channel: Channel | undefined;

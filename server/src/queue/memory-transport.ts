@@ -1,4 +1,4 @@
-import type { Consumer, Disposition, TaskMessage, Transport } from './transport.js';
+import type { BrokerEvent, Consumer, Disposition, TaskMessage, Transport } from './transport.js';
 
 /**
  * The in-process transport of embedded mode. It loses its queue on exit, which is safe: the tasks
@@ -6,10 +6,11 @@ import type { Consumer, Disposition, TaskMessage, Transport } from './transport.
  */
 export function createMemoryTransport(): Transport & {
   deadLettered: TaskMessage[];
-  events: { routingKey: string; payload: unknown }[];
+  events: BrokerEvent[];
 } {
-  // Embedded mode has no event consumers; the last events are kept for inspection.
-  const events: { routingKey: string; payload: unknown }[] = [];
+  // The last events are kept for inspection, and handed to this process's subscribers.
+  const events: BrokerEvent[] = [];
+  const subscribers = new Set<(event: BrokerEvent) => void>();
   const queue: TaskMessage[] = [];
   const consumers = new Set<() => void>();
   const deadLettered: TaskMessage[] = [];
@@ -21,9 +22,19 @@ export function createMemoryTransport(): Transport & {
     kind: 'memory',
     deadLettered,
     events,
-    async publishEvent(routingKey, payload) {
-      events.push({ routingKey, payload });
+    async publishEvent(routingKey, payload, seq) {
+      const event = { routingKey, payload, seq };
+      events.push(event);
       if (events.length > 1000) events.shift();
+      for (const deliver of subscribers) deliver(event);
+    },
+    async subscribeEvents(handler) {
+      subscribers.add(handler);
+      return {
+        async stop() {
+          subscribers.delete(handler);
+        },
+      };
     },
     async publish(message) {
       queue.push(message);

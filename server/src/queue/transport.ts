@@ -1,6 +1,9 @@
 /** What travels: only the task's id and type. The task table holds everything else. */
 export type TaskMessage = { id: string; type: string };
 
+/** An event as the exchange carries it. */
+export type BrokerEvent = { routingKey: string; payload: unknown; seq: number };
+
 /** What the consumer decided about a delivery. */
 export type Disposition = 'ack' | 'dead-letter';
 
@@ -8,8 +11,16 @@ export interface Transport {
   readonly kind: 'amqp' | 'memory';
   /** Resolves once the broker has confirmed the message (publisher confirms). */
   publish(message: TaskMessage): Promise<void>;
-  /** Publishes a domain event (e.g. `profile.updated`) to the events topic exchange, confirmed. */
-  publishEvent(routingKey: string, payload: unknown): Promise<void>;
+  /**
+   * Publishes a domain event (e.g. `profile.updated`) to the events topic exchange, confirmed;
+   * `seq` is its number in the event stream.
+   */
+  publishEvent(routingKey: string, payload: unknown, seq: number): Promise<void>;
+  /**
+   * Receives every event published to the exchange (from this or any other process), on a queue
+   * of this subscriber's own that lives as long as it does: the event stream's fan-out.
+   */
+  subscribeEvents(handler: (event: BrokerEvent) => void): Promise<Consumer>;
   /** Delivers at most `prefetch` messages at a time; each is settled by the handler's result. */
   consume(handler: (message: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer>;
   close(): Promise<void>;

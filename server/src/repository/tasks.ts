@@ -1,5 +1,6 @@
 import type { Task } from '../api/schemas/task.js';
 import type { Queryable } from '../db/database.js';
+import { taskEventFrom } from '../events/task-events.js';
 import type { Cursor } from '../lib/cursor.js';
 
 export type { Task };
@@ -14,6 +15,11 @@ type TaskRow = Omit<Task, 'run_at' | 'created_at' | 'updated_at' | 'started_at' 
 
 const COLUMNS =
   'id, type, status, payload, result, error, attempts, max_attempts, run_at, created_at, updated_at, started_at, finished_at';
+
+/** The wire columns, read from the CTE `t` of a statement that also writes the task's event. */
+const COLUMNS_OF_T = COLUMNS.split(', ')
+  .map((c) => `t.${c}`)
+  .join(', ');
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 function toTask(r: TaskRow): Task {
@@ -58,9 +64,9 @@ export function createTaskRepository(
       const rows = await db.query<TaskRow>(
         `WITH t AS (
            INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by)
-           VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7) RETURNING ${COLUMNS}
-         )
-         SELECT t.* FROM t ${notifyIfDue('t')}`,
+           VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7) RETURNING *
+         ), e AS (${taskEventFrom()})
+         SELECT ${COLUMNS_OF_T} FROM t ${notifyIfDue('t')}`,
         [t.id, t.type, JSON.stringify(t.payload), t.maxAttempts, t.runAt, t.now, t.submittedBy],
         'task_insert',
       );
@@ -96,9 +102,12 @@ export function createTaskRepository(
      */
     async cancel(id: string, now: Date, submitter: string | null = null): Promise<Task | undefined> {
       const rows = await db.query<TaskRow>(
-        `UPDATE tasks SET status = 'cancelled', updated_at = $2, finished_at = $2, lease_until = NULL
-         WHERE id = $1 AND status IN ('scheduled', 'queued') AND ($3::text IS NULL OR submitted_by = $3::text)
-         RETURNING ${COLUMNS}`,
+        `WITH t AS (
+           UPDATE tasks SET status = 'cancelled', updated_at = $2, finished_at = $2, lease_until = NULL
+           WHERE id = $1 AND status IN ('scheduled', 'queued') AND ($3::text IS NULL OR submitted_by = $3::text)
+           RETURNING *
+         ), e AS (${taskEventFrom()})
+         SELECT ${COLUMNS_OF_T} FROM t`,
         [id, now, submitter],
         'task_cancel',
       );
@@ -186,11 +195,14 @@ export function createTaskRepository(
      */
     async claim(id: string, leaseMs: number): Promise<Task | undefined> {
       const rows = await db.query<TaskRow>(
-        `UPDATE tasks SET status = 'running', attempts = attempts + 1,
-           lease_until = now() + make_interval(secs => $2::float8 / 1000),
-           started_at = COALESCE(started_at, now()), updated_at = now()
-         WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
-         RETURNING ${COLUMNS}`,
+        `WITH t AS (
+           UPDATE tasks SET status = 'running', attempts = attempts + 1,
+             lease_until = now() + make_interval(secs => $2::float8 / 1000),
+             started_at = COALESCE(started_at, now()), updated_at = now()
+           WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
+           RETURNING *
+         ), e AS (${taskEventFrom()})
+         SELECT ${COLUMNS_OF_T} FROM t`,
         [id, leaseMs],
         'task_claim',
       );
@@ -211,9 +223,12 @@ export function createTaskRepository(
     /** Records the outcome of attempt `attempt`; fenced so a stale attempt cannot overwrite a newer one. */
     async succeed(id: string, attempt: number, result: unknown): Promise<boolean> {
       const rows = await db.query(
-        `UPDATE tasks SET status = 'succeeded', result = $3, error = NULL, lease_until = NULL,
-           finished_at = now(), updated_at = now()
-         WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`,
+        `WITH t AS (
+           UPDATE tasks SET status = 'succeeded', result = $3, error = NULL, lease_until = NULL,
+             finished_at = now(), updated_at = now()
+           WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING *
+         ), e AS (${taskEventFrom()})
+         SELECT id FROM t`,
         [id, attempt, JSON.stringify(result ?? null)],
         'task_succeed',
       );
@@ -222,9 +237,12 @@ export function createTaskRepository(
 
     async retry(id: string, attempt: number, error: string, delayMs: number): Promise<boolean> {
       const rows = await db.query(
-        `UPDATE tasks SET status = 'scheduled', error = $3, lease_until = NULL,
-           run_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now()
-         WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`,
+        `WITH t AS (
+           UPDATE tasks SET status = 'scheduled', error = $3, lease_until = NULL,
+             run_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now()
+           WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING *
+         ), e AS (${taskEventFrom()})
+         SELECT id FROM t`,
         [id, attempt, error, delayMs],
         'task_retry',
       );
@@ -233,8 +251,11 @@ export function createTaskRepository(
 
     async fail(id: string, attempt: number, error: string): Promise<boolean> {
       const rows = await db.query(
-        `UPDATE tasks SET status = 'failed', error = $3, lease_until = NULL, finished_at = now(), updated_at = now()
-         WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING id`,
+        `WITH t AS (
+           UPDATE tasks SET status = 'failed', error = $3, lease_until = NULL, finished_at = now(), updated_at = now()
+           WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING *
+         ), e AS (${taskEventFrom()})
+         SELECT id FROM t`,
         [id, attempt, error],
         'task_fail',
       );

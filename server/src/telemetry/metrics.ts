@@ -44,6 +44,20 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     }),
   };
 
+  const events = {
+    streams: new Gauge({
+      name: 'sse_streams_open',
+      help: 'Event streams open on this instance',
+      registers: [registry],
+    }),
+    sent: new Counter({
+      name: 'sse_events_sent_total',
+      help: 'Events written to event streams, by kind (profile, task)',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+  };
+
   return {
     registry,
     httpDuration,
@@ -51,6 +65,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     tasks,
     images,
     access,
+    events,
     observeQuery(name: string, seconds: number, ok: boolean) {
       dbQueryDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
     },

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ExportRepository } from '../repository/exports.js';
+import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
 
 const BATCH = 1_000;
@@ -12,8 +13,11 @@ const BATCH = 1_000;
 export function createRetention(opts: {
   tasks: Pick<TaskRepository, 'pruneFinished'>;
   exports: Pick<ExportRepository, 'pruneOlder'>;
+  events?: Pick<OutboxRepository, 'pruneRelayed'>;
   exportTtlMs: number;
   taskRetentionMs: number;
+  /** Relayed events are kept this long for event streams that reconnect. */
+  eventRetentionMs?: number;
   intervalMs: number;
   logger: Pick<Logger, 'info' | 'warn'>;
   clock?: () => Date;
@@ -33,12 +37,17 @@ export function createRetention(opts: {
   }
 
   /** One pass; resolves with what it deleted. */
-  async function pass(): Promise<{ exports: number; tasks: number }> {
+  async function pass(): Promise<{ exports: number; tasks: number; events: number }> {
     const now = clock().getTime();
     const exports = await drain(opts.exports.pruneOlder, new Date(now - opts.exportTtlMs));
     const tasks = await drain(opts.tasks.pruneFinished, new Date(now - opts.taskRetentionMs));
+    const { events: outbox, eventRetentionMs } = opts;
+    const events =
+      outbox && eventRetentionMs !== undefined
+        ? await drain(outbox.pruneRelayed, new Date(now - eventRetentionMs))
+        : 0;
     if (exports || tasks) opts.logger.info({ exports, tasks }, 'expired exports and finished tasks deleted');
-    return { exports, tasks };
+    return { exports, tasks, events };
   }
 
   function tick() {

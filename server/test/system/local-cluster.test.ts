@@ -12,6 +12,7 @@ import { bearer, testIssuer } from '../kit/identity.js';
 import { imageForm, makeImage } from '../kit/images.js';
 import { freeClusterPorts, type LocalCluster, startLocalCluster } from '../kit/local-cluster.js';
 import { dropPrefix, dropQueueNamespace, QUEUE_URI, REDIS_ADDRESS, uniquePrefix } from '../kit/services.js';
+import { openStream } from '../kit/sse.js';
 
 type Profile = { id: string; email: string; version: number };
 
@@ -137,6 +138,30 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     const deleted = await json(`${c.url}/api/v1/profiles/${id}`, { method: 'DELETE', headers: auth });
     assert.equal(deleted.status, 204);
     for (const s of [a, b]) assert.equal((await json(`${s.url}/api/v1/profiles/${id}`)).status, 404, s.name);
+  });
+
+  it('a change through one instance reaches event streams on the others, and through nginx', async (ctx) => {
+    const [a, b, c] = cluster.servers as [
+      LocalCluster['servers'][number],
+      LocalCluster['servers'][number],
+      LocalCluster['servers'][number],
+    ];
+    const streams = await Promise.all([
+      openStream(`${b.url}/api/v1/events`),
+      openStream(`${c.url}/api/v1/events`),
+      openStream(`${cluster.edge}/api/v1/events`),
+    ]);
+    ctx.after(() => Promise.all(streams.map((s) => s.close())));
+    for (const s of streams) assert.equal(s.status, 200);
+    const created = await json<Profile>(`${a.url}/api/v1/profiles`, {
+      method: 'POST',
+      ...writing({ name: 'Streamed', email: `streamed.${namespace}@example.com` }),
+    });
+    for (const [i, s] of streams.entries()) {
+      await eventually(`stream ${i} got the change made through instance 1`, () =>
+        s.of('profile.created').some((e) => (e.data as { id: string }).id === created.body.id),
+      { timeoutMs: 15_000 });
+    }
   });
 
   it('nginx caches /media as a CDN edge would', async () => {

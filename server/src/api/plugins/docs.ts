@@ -13,7 +13,13 @@ export const docsPlugin = fp(
       openapi: {
         openapi: '3.0.3',
         info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
-        tags: [{ name: 'profiles' }, { name: 'images' }, { name: 'tasks' }, { name: 'system' }],
+        tags: [
+          { name: 'profiles' },
+          { name: 'images' },
+          { name: 'tasks' },
+          { name: 'events' },
+          { name: 'system' },
+        ],
         components: { securitySchemes },
       },
       refResolver: {

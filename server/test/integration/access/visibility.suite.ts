@@ -109,7 +109,7 @@ export function visibilitySuite(
       );
     });
 
-    it('profile events carry no email', async () => {
+    it('profile events carry public fields only: no email, no owner', async () => {
       await t.app.inject({
         method: 'PATCH',
         url: `/api/v1/profiles/${profile.id}`,
@@ -123,8 +123,18 @@ export function visibilitySuite(
       );
       assert.ok(rows.length >= 2, 'created and updated');
       for (const { payload } of rows) {
-        assert.deepEqual(Object.keys(payload).sort(), ['id', 'time', 'version']);
+        assert.deepEqual(Object.keys(payload).sort(), [
+          'bio',
+          'created_at',
+          'id',
+          'image_urls',
+          'name',
+          'time',
+          'updated_at',
+          'version',
+        ]);
         assert.ok(!JSON.stringify(payload).includes('@'));
+        assert.ok(!JSON.stringify(payload).includes(who.ownerSub));
       }
     });
   });

@@ -27,8 +27,16 @@ export function handlerTests(h: TasksHarness) {
         ],
       );
       assert.ok(mine().every((e) => !Number.isNaN(Date.parse((e.payload as { time: string }).time))));
-      const left = await t.container.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events');
-      assert.equal(left[0]?.n, 0, 'relayed events leave the outbox');
+      const seqs = mine().map((e) => e.seq);
+      assert.deepEqual(
+        [...seqs].sort((a, b) => a - b),
+        seqs,
+        'numbered in the order published',
+      );
+      const pending = await t.container.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM outbox_events WHERE relayed_at IS NULL',
+      );
+      assert.equal(pending[0]?.n, 0, 'every event relayed (and kept, for streams that reconnect)');
     });
 
     it('profile.export stores a JSON export served at the URL in its result; a missing profile fails at once', async () => {
