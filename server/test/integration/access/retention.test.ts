@@ -53,12 +53,12 @@ describe('retention of exports and finished tasks', () => {
       intervalMs: 60_000,
       logger: { info: () => {}, warn: () => {} },
     });
-    assert.deepEqual(await retention.pass(), { exports: 1, tasks: 1 });
+    assert.deepEqual(await retention.pass(), { exports: 1, tasks: 1, events: 0 });
     const left = await db.query<{ id: string }>('SELECT id FROM tasks ORDER BY id', [], 'test_left');
     assert.deepEqual(
       left.map((r) => r.id),
       [ids.freshDone, ids.oldPending],
     );
-    assert.deepEqual(await retention.pass(), { exports: 0, tasks: 0 }, 'a second pass finds nothing');
+    assert.deepEqual(await retention.pass(), { exports: 0, tasks: 0, events: 0 }, 'a second pass finds nothing');
   });
 });
