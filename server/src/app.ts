@@ -1,7 +1,14 @@
+import type { Server } from 'node:http';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyHttpOptions,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { App } from './api/app-type.js';
+import { answerClientError, answerExpectations } from './api/http-layer.js';
 import { authPlugin } from './api/plugins/auth.js';
 import { bodyParsersPlugin } from './api/plugins/body-parsers.js';
 import { docsPlugin } from './api/plugins/docs.js';
@@ -46,6 +53,7 @@ export async function buildApp(
   const { config, logger, metrics, db, cache, services, storage, verifier } = container;
   const lifecycle: Lifecycle = { draining: false };
   const app: App = Fastify(serverOptions(config, logger)).withTypeProvider<TypeBoxTypeProvider>();
+  answerExpectations(app.server);
 
   await app.register(validationPlugin);
   await app.register(errorsPlugin);
@@ -98,7 +106,7 @@ export async function buildApp(
 function serverOptions(
   config: Pick<Config, 'bodyLimitBytes' | 'http'>,
   logger: Logger,
-): FastifyServerOptions {
+): FastifyHttpOptions<Server> {
   return {
     // Behind a proxy that says who the client is (X-Forwarded-For): rate limits key on that address.
     // A hop count is accepted at run time, though the type does not say so.
@@ -116,6 +124,9 @@ function serverOptions(
     forceCloseConnections: 'idle',
     // A request that reaches an open connection while we drain is served (with Connection: close), not refused.
     return503OnClosing: false,
+    // A missing Host is refused by the errors plugin, in the usual shape (Node would send an empty 400).
+    http: { requireHostHeader: false },
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => {
       // A path segment longer than any id cannot name a resource: 404, as for any malformed id.
       const err =

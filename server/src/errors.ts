@@ -18,12 +18,14 @@ const TABLE = {
   profile_exists: { status: 409, title: 'Profile already exists' },
   conflict: { status: 409, title: 'Conflict' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
+  expectation_failed: { status: 417, title: 'Expectation failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
   image_undecodable: { status: 422, title: 'Image cannot be decoded' },
   image_too_many_pixels: { status: 422, title: 'Image has too many pixels' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  headers_too_large: { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
   auth_unavailable: { status: 503, title: 'Token verification unavailable' },
@@ -73,6 +75,8 @@ export const ERRORS = {
   notFound: (what: string) => new AppError('not_found', `${what} not found`),
   noRoute: (method: string, url: string) =>
     new AppError('not_found', `No route for ${method} ${url.split('?')[0]}`),
+  methodNotAllowed: (method: string, allowed: string[]) =>
+    new AppError('method_not_allowed', `${method} is not allowed here; allowed: ${allowed.join(', ')}`),
   requestTimeout: withDetail('request_timeout'),
   emailTaken: () =>
     new AppError('email_taken', 'A profile with this email already exists', [

@@ -158,9 +158,11 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
       ...writing({ name: 'Streamed', email: `streamed.${namespace}@example.com` }),
     });
     for (const [i, s] of streams.entries()) {
-      await eventually(`stream ${i} got the change made through instance 1`, () =>
-        s.of('profile.created').some((e) => (e.data as { id: string }).id === created.body.id),
-      { timeoutMs: 15_000 });
+      await eventually(
+        `stream ${i} got the change made through instance 1`,
+        () => s.of('profile.created').some((e) => (e.data as { id: string }).id === created.body.id),
+        { timeoutMs: 15_000 },
+      );
     }
   });
 

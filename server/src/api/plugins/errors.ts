@@ -1,12 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUnreachable, sqlState } from '../../db/database.js';
-import { AppError, challengeOf, ERRORS, problemType } from '../../errors.js';
+import { AppError, challengeOf, ERRORS, type ErrorCode, problemType } from '../../errors.js';
 import { describe, fieldErrors } from '../../lib/validator.js';
+import { createMethodIndex } from '../method-index.js';
 
 /**
  * Fastify's own client errors (and its plugins'), by code: the body parser, the multipart parser.
- * A framework error not named here is a 400 `bad_request`, never a guess from its status.
+ * A framework error not named here is never given a specific code (an unknown 409 is no `email_taken`).
  */
 const FRAMEWORK_ERRORS: Record<string, (err: FastifyError) => AppError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ERRORS.unsupportedMediaType('Send the body as application/json'),
@@ -18,6 +19,19 @@ const FRAMEWORK_ERRORS: Record<string, (err: FastifyError) => AppError> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => ERRORS.badRequest('The Content-Length does not match the body'),
 };
 
+/** A framework error not named above keeps its status under the generic code of that status. */
+const GENERIC_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  429: 'rate_limited',
+};
+
 function fromFastify(err: FastifyError): AppError | undefined {
   const known = err.code ? FRAMEWORK_ERRORS[err.code] : undefined;
   if (known) return known(err);
@@ -26,7 +40,9 @@ function fromFastify(err: FastifyError): AppError | undefined {
     return ERRORS.invalidJson();
   }
   const status = err.statusCode ?? 500;
-  if (status >= 400 && status < 500) return ERRORS.badRequest(err.message);
+  if (status >= 400 && status < 500) {
+    return new AppError(GENERIC_BY_STATUS[status] ?? 'bad_request', err.message);
+  }
   return undefined;
 }
 
@@ -68,6 +84,14 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
 /** The one error handler: stable problem+json for clients, full detail only in the logs. */
 export const errorsPlugin = fp(
   async (app) => {
+    // Fed before any route is registered, so every route is in it.
+    const methods = createMethodIndex();
+    app.addHook('onRoute', (route) => methods.add(route.method, route.url));
+    app.addHook('onRequest', async (request) => {
+      if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+        throw ERRORS.badRequest('An HTTP/1.1 request needs a Host header');
+      }
+    });
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof AppError) return sendProblem(reply, request, error);
       if (error.validation) {
@@ -80,9 +104,14 @@ export const errorsPlugin = fp(
       request.log.error({ err: error }, 'unhandled error');
       return sendProblem(reply, request, ERRORS.internal());
     });
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, request, ERRORS.noRoute(request.method, request.url)),
-    );
+    app.setNotFoundHandler((request, reply) => {
+      const allowed = methods.allowed(request.url);
+      if (allowed.length === 0) {
+        return sendProblem(reply, request, ERRORS.noRoute(request.method, request.url));
+      }
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, request, ERRORS.methodNotAllowed(request.method, allowed));
+    });
   },
   { name: 'errors' },
 );
