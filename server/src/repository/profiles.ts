@@ -71,11 +71,11 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
   function judge(
     state: { version: number; owner_sub: string | null } | undefined,
     actor: Actor,
-    expected: number | undefined,
+    expected: readonly number[] | undefined,
   ): 'not_found' | 'forbidden' | 'version_mismatch' | undefined {
     if (!state) return 'not_found';
     if (!actor.anyone && state.owner_sub !== actor.sub) return 'forbidden';
-    if (expected !== undefined && state.version !== expected) return 'version_mismatch';
+    if (expected !== undefined && !expected.includes(state.version)) return 'version_mismatch';
     return undefined;
   }
 
@@ -154,13 +154,13 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
 
     /**
      * Applies changes and bumps the version, only for an actor allowed to and only if the current
-     * version is `expected` (when given).
+     * version is one of `expected` (when given; an empty list matches nothing).
      */
     async update(
       id: string,
       actor: Actor,
       changes: ProfileChanges,
-      expected: number | undefined,
+      expected: readonly number[] | undefined,
       now: Date,
     ): Promise<WriteOutcome<ProfileRecord>> {
       const rows = await db
@@ -169,7 +169,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
              UPDATE profiles SET
                name = COALESCE($2, name), email = COALESCE($3, email), bio = COALESCE($4, bio),
                version = version + 1, updated_at = GREATEST($5, created_at)
-             WHERE id = $1 AND ($6::integer IS NULL OR version = $6::integer)
+             WHERE id = $1 AND ($6::integer[] IS NULL OR version = ANY($6::integer[]))
                AND ($7::text IS NULL OR owner_sub = $7::text)
              RETURNING ${PROFILE_COLUMNS}
            ), e AS (${profileEventFrom('updated', 'p.updated_at')})
@@ -199,7 +199,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
     async delete(
       id: string,
       actor: Actor,
-      expected: number | undefined,
+      expected: readonly number[] | undefined,
       cleanupTaskId: string,
     ): Promise<WriteOutcome<ProfileRecord>> {
       return db.transaction(async (tx) => {

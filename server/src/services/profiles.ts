@@ -32,9 +32,6 @@ function checkId(id: string): void {
   if (!isUuid(id)) throw ERRORS.notFound('profile');
 }
 
-/** An If-Match naming no version we issued (null) must never match: no version is -1. */
-const expectation = (v: number | null | undefined) => (v === null ? -1 : v);
-
 function unwrap<T>(outcome: WriteOutcome<T>): T {
   if (outcome.ok) return outcome.value;
   if (outcome.reason === 'not_found') throw ERRORS.notFound('profile');
@@ -147,26 +144,26 @@ export function createProfileService({ repo, cache, clock = () => new Date() }: 
       return { items: items.map((p) => viewFor(viewer, p)), next };
     },
 
-    /** `expectedVersion`: null means an If-Match that names no version this server issued. */
+    /** `versions`: the profile must have one of them now (from If-Match; undefined: no condition). */
     async update(
       viewer: Principal,
       id: string,
       changes: ProfileChanges,
-      expectedVersion?: number | null,
+      versions?: readonly number[],
     ): Promise<ProfileRecord> {
       checkId(id);
       const actor = actorOf(viewer);
       forget(id);
-      const profile = unwrap(await repo.update(id, actor, changes, expectation(expectedVersion), clock()));
+      const profile = unwrap(await repo.update(id, actor, changes, versions, clock()));
       await cache.updated(profile);
       return profile;
     },
 
-    async remove(viewer: Principal, id: string, expectedVersion?: number | null): Promise<ProfileRecord> {
+    async remove(viewer: Principal, id: string, versions?: readonly number[]): Promise<ProfileRecord> {
       checkId(id);
       const actor = actorOf(viewer);
       forget(id);
-      const profile = unwrap(await repo.delete(id, actor, expectation(expectedVersion), newId()));
+      const profile = unwrap(await repo.delete(id, actor, versions, newId()));
       await cache.removed(id);
       return profile;
     },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js';
-import { etagOf, noneMatch, requiredVersion } from '../../src/lib/etag.js';
+import { etagOf, noneMatch, requiredVersions } from '../../src/lib/etag.js';
 import { isUuid, newId } from '../../src/lib/ids.js';
 
 describe('cursor', () => {
@@ -66,8 +66,8 @@ describe('etag', () => {
   it('gives each representation its own tag, and If-Match takes either', () => {
     assert.equal(etagOf(3, true), '"3p"');
     assert.ok(!noneMatch('"3"', etagOf(3, true)), 'the public tag is not the full one');
-    assert.equal(requiredVersion('"3p"'), 3);
-    assert.equal(requiredVersion('"3q"'), null);
+    assert.deepEqual(requiredVersions('"3p"'), [3]);
+    assert.deepEqual(requiredVersions('"3q"'), []);
   });
   it('compares by value, trimming spaces, and never matches a tag this server could not have issued', () => {
     assert.ok(noneMatch(' "1" ,  W/"3" ', etagOf(3)));
@@ -75,19 +75,25 @@ describe('etag', () => {
     assert.ok(!noneMatch('', etagOf(3)));
     assert.ok(!noneMatch('3', etagOf(3)), 'an unquoted version is no tag');
   });
-  it('takes the first strong version of an If-Match list; a tag too long for a version never matches', () => {
-    assert.equal(requiredVersion('W/"1", "5", "6"'), 5);
-    assert.equal(requiredVersion('"7" , *'), undefined, '* anywhere in the list matches any version');
-    assert.equal(requiredVersion('"1234567890"'), null);
-    assert.equal(requiredVersion('"-1"'), null);
-    assert.equal(requiredVersion('""'), null);
+  it('reads an If-Match list whole: any strong member may match (RFC 9110 13.1.1)', () => {
+    assert.deepEqual(requiredVersions('W/"1", "5", "6p"'), [5, 6], 'weak members never match');
+    assert.deepEqual(requiredVersions('"1234567890", "-1", ""'), [], 'no version this server issues');
+    assert.deepEqual(requiredVersions('"2",, "3" ,'), [2, 3], 'empty list members are allowed');
+    assert.deepEqual(requiredVersions('"a,b", "4"'), [4], 'a comma inside a tag does not split it');
   });
-  it('parses If-Match into the required version', () => {
-    assert.equal(requiredVersion(undefined), undefined);
-    assert.equal(requiredVersion('*'), undefined);
-    assert.equal(requiredVersion('"4"'), 4);
-    assert.equal(requiredVersion('W/"4"'), null, 'weak tags never satisfy If-Match');
-    assert.equal(requiredVersion('garbage'), null);
+  it('never reads an empty or malformed If-Match as unconditional', () => {
+    assert.equal(requiredVersions(undefined), undefined);
+    assert.equal(requiredVersions('*'), undefined);
+    assert.equal(requiredVersions(' * '), undefined);
+    assert.deepEqual(requiredVersions(''), [], 'an empty value matches nothing');
+    assert.deepEqual(requiredVersions(' , '), []);
+    for (const malformed of ['garbage', '4', '"7" , *', '*, *', '"4', 'W/4', '"4" "5"', '"a b"']) {
+      assert.throws(
+        () => requiredVersions(malformed),
+        (err: unknown) => err instanceof AppError && err.code === 'bad_request',
+        malformed,
+      );
+    }
   });
 });
 

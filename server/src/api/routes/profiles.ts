@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { etagOf, noneMatch, requiredVersion } from '../../lib/etag.js';
+import { etagOf, noneMatch, requiredVersions } from '../../lib/etag.js';
 import { viewFor } from '../../services/profile-views.js';
 import type { ProfileService } from '../../services/profiles.js';
 import { problems } from '../schemas/problem.js';
@@ -134,7 +134,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
         request.principal,
         request.params.id,
         request.body,
-        requiredVersion(request.headers['if-match']),
+        requiredVersions(request.headers['if-match']),
       );
       reply.header('etag', etagOf(profile.version, true));
       return viewFor(request.principal, profile);
@@ -158,7 +158,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
       await profiles.remove(
         request.principal,
         request.params.id,
-        requiredVersion(request.headers['if-match']),
+        requiredVersions(request.headers['if-match']),
       );
       return reply.code(204).send(null);
     },

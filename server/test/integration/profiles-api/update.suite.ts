@@ -45,11 +45,6 @@ export function updateTests(h: ProfilesHarness) {
         412,
         'precondition_failed',
       );
-      assertProblem(
-        await send('PATCH', `${BASE}/${p.id}`, { bio: 'lost' }, { 'if-match': 'garbage' }),
-        412,
-        'precondition_failed',
-      );
       const ok = await send('PATCH', `${BASE}/${p.id}`, { bio: 'v3' }, { 'if-match': '"2"' });
       assert.equal(ok.statusCode, 200);
       assert.equal((ok.json() as Json).version, 3);
@@ -61,6 +56,38 @@ export function updateTests(h: ProfilesHarness) {
       assert.equal(star.statusCode, 200);
       const now = (await send('GET', `${BASE}/${p.id}`)).json() as Json;
       assert.deepEqual([now.bio, now.version], ['v5', 5]);
+    });
+
+    it('reads If-Match as RFC 9110 says: any member of a list, * for any version, never empty as none', async () => {
+      const p = await create();
+      await send('PATCH', `${BASE}/${p.id}`, { bio: 'v2' });
+      // The matching tag need not come first; weak tags and unknown tags beside it are ignored.
+      const later = await send('PATCH', `${BASE}/${p.id}`, { bio: 'v3' }, { 'if-match': 'W/"2", "1", "2p"' });
+      assert.equal(later.statusCode, 200, later.body);
+      const refusals: [string, number, string][] = [
+        ['', 412, 'precondition_failed'],
+        [' , ', 412, 'precondition_failed'],
+        ['W/"3"', 412, 'precondition_failed'],
+        ['"1", "2"', 412, 'precondition_failed'],
+        ['"3", *', 400, 'bad_request'],
+        ['garbage', 400, 'bad_request'],
+        ['"3" "3p"', 400, 'bad_request'],
+      ];
+      for (const [value, status, code] of refusals) {
+        const res = await send('PATCH', `${BASE}/${p.id}`, { bio: 'lost' }, { 'if-match': value });
+        assertProblem(res, status, code);
+        const del = await send('DELETE', `${BASE}/${p.id}`, undefined, { 'if-match': value });
+        assertProblem(del, status, code);
+      }
+      const now = (await send('GET', `${BASE}/${p.id}`)).json() as Json;
+      assert.deepEqual([now.bio, now.version], ['v3', 3], 'no refused request changed anything');
+      const gone = await send('DELETE', `${BASE}/${p.id}`, undefined, { 'if-match': '"9", "3p"' });
+      assert.equal(gone.statusCode, 204, gone.body);
+      assertProblem(
+        await send('PATCH', `${BASE}/${p.id}`, { bio: 'x' }, { 'if-match': '*' }),
+        404,
+        'not_found',
+      );
     });
 
     it('rejects bad updates with 400/409 and keeps the stored profile', async () => {
