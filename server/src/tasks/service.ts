@@ -23,9 +23,13 @@ type Deps = {
   clock?: () => Date;
 };
 
+/** A delay without a unit is seconds, whether sent as a number or as a numeric string. */
+const BARE_NUMBER = /^\s*\d+(?:\.\d+)?\s*$/;
+
 function delayMs(delay: number | string | undefined): number {
   if (delay === undefined) return 0;
-  const ms = typeof delay === 'number' ? delay * 1000 : parseDuration(delay);
+  const seconds = typeof delay === 'number' ? delay : BARE_NUMBER.test(delay) ? Number(delay) : undefined;
+  const ms = seconds !== undefined ? seconds * 1000 : parseDuration(delay as string);
   if (ms === undefined || !Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS) {
     throw ERRORS.validationFailed(
       'delay must be seconds (a number) or a duration such as 30s or 5m, at most 7 days',

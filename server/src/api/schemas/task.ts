@@ -44,7 +44,8 @@ export const TaskSubmit = Type.Object(
     ),
     delay: Type.Optional(
       Type.Union([Type.Number(), Type.String({ maxLength: 20 })], {
-        description: 'Seconds (a number) or a duration such as 30s, 5m; at most 7 days',
+        description:
+          'Seconds (a number, or a string without a unit) or a duration such as 30s, 5m; at most 7 days',
       }),
     ),
   },

@@ -25,7 +25,12 @@ export function apiTests(h: TasksHarness) {
       assert.ok(Math.abs(Date.parse(inFive.run_at) - Date.parse(inFive.created_at) - 300_000) < 1000);
       const inTen = (await submit({ type: 'echo', delay: 10 })).json() as Task;
       assert.ok(Math.abs(Date.parse(inTen.run_at) - Date.parse(inTen.created_at) - 10_000) < 1000);
-      for (const id of [inFive.id, inTen.id]) await cancel(id);
+      // A unitless string is seconds as well, never milliseconds.
+      const inThirty = (await submit({ type: 'echo', delay: '30' })).json() as Task;
+      assert.ok(Math.abs(Date.parse(inThirty.run_at) - Date.parse(inThirty.created_at) - 30_000) < 1000);
+      const inHalf = (await submit({ type: 'echo', delay: ' 90.5 ' })).json() as Task;
+      assert.ok(Math.abs(Date.parse(inHalf.run_at) - Date.parse(inHalf.created_at) - 90_500) < 1000);
+      for (const id of [inFive.id, inTen.id, inThirty.id, inHalf.id]) await cancel(id);
     });
 
     const bad: [string, unknown, string][] = [
@@ -36,6 +41,7 @@ export function apiTests(h: TasksHarness) {
       ['a negative delay', { type: 'echo', delay: -1 }, 'delay'],
       ['a delay over 7 days', { type: 'echo', delay: '8d' }, 'delay'],
       ['a delay that is no duration', { type: 'echo', delay: 'soon' }, 'delay'],
+      ['a unitless delay string over 7 days', { type: 'echo', delay: '604801' }, 'delay'],
       ['an unknown body field', { type: 'echo', priority: 1 }, 'priority'],
     ];
     for (const [what, body, field] of bad) {
