@@ -59,6 +59,10 @@ describe('retention of exports and finished tasks', () => {
       left.map((r) => r.id),
       [ids.freshDone, ids.oldPending],
     );
-    assert.deepEqual(await retention.pass(), { exports: 0, tasks: 0, events: 0 }, 'a second pass finds nothing');
+    assert.deepEqual(
+      await retention.pass(),
+      { exports: 0, tasks: 0, events: 0 },
+      'a second pass finds nothing',
+    );
   });
 });
