@@ -7,6 +7,8 @@ import { CACHED, type Derived } from './scenarios/http/cached.js';
 import { DB_PATH } from './scenarios/http/database.js';
 import type { ScenarioResult } from './scenarios/http/scenario.js';
 import { CONNECTIONS, IMAGE_PART, type ImagesResult, imageTarget } from './scenarios/images.js';
+import type { SearchResult } from './scenarios/search.js';
+import { searchTable } from './scenarios/search-report.js';
 import type { BatchStats, Dist } from './scenarios/tasks/batch.js';
 import type { Submitted } from './scenarios/tasks/submit.js';
 import { type TasksResult, targetNames } from './scenarios/tasks/suite.js';
@@ -17,6 +19,7 @@ export type Report = {
   authCost: AuthCost[];
   tasks: TasksResult | undefined;
   images: ImagesResult | undefined;
+  search: SearchResult | undefined;
 };
 
 const check = (x: LoadResult) => (failures(x) === 0 ? 'ok' : `ERRORS: ${x.non2xx} non-2xx, ${x.errors} conn`);
@@ -222,6 +225,7 @@ export function printReport(r: Report): void {
     console.log(`${TASKS_LEGEND}\n`);
   }
   if (r.images) console.log(`\n${imagesTable(r.images)}\n`);
+  if (r.search) console.log(`\n${searchTable(r.search)}\n`);
 }
 
 function printWarnings(heading: string, warnings: readonly string[]): void {
@@ -247,5 +251,7 @@ export function printProblems(r: Report): boolean {
     printWarnings('\nWARNING: image upload problems; those numbers are not valid:', images);
   const tasks = r.tasks?.warnings ?? [];
   if (tasks.length > 0) printWarnings('\nWARNING: task problems; those numbers are not valid:', tasks);
-  return flagged.length + warned.length + images.length + tasks.length > 0;
+  const search = r.search?.warnings ?? [];
+  if (search.length > 0) printWarnings('\nWARNING: search problems; those numbers are not valid:', search);
+  return flagged.length + warned.length + images.length + tasks.length + search.length > 0;
 }

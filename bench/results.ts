@@ -21,6 +21,7 @@ const settings = (c: Config) => ({
   warmupSec: c.warmupSec,
   connections: c.connections,
   seedRows: c.seedRows,
+  searchRows: c.searchRows,
   rounds: c.rounds,
   redisAddress: c.redisAddress,
   cacheKeyPrefix: c.cacheKeyPrefix,
@@ -50,6 +51,7 @@ export function writeResults(config: Config, r: Report): string {
     derived: { cachedVsDbGet: r.derived ?? null, authCost: r.authCost },
     tasks: r.tasks ?? null,
     images: r.images ?? null,
+    search: r.search ?? null,
   };
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;

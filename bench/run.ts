@@ -14,12 +14,15 @@
 //                      scenario that sends one)
 //   tasks (scenarios/tasks/)          "tasks throughput", "tasks latency", "tasks delayed"; BENCH_ONLY=tasks
 //   images (scenarios/images.ts)      "images upload"; BENCH_ONLY=images
+//   search (scenarios/search.ts)      search over BENCH_SEARCH_ROWS (1M) more profiles, its effect on GET by id;
+//                                     BENCH_ONLY=search
 // The services verify tokens of an OpenID Provider the bench runs in its own process (lib/identity.ts),
 // with rate limits off (RATE_LIMIT_ENABLED=false); the baselines take no token.
 // Targets: cached GET ≥ 0.85× fastify-redis req/s, p99 ≤ 1.5×, ≥ 3× DB GET; ≥ 1000 tasks/s with 2 workers,
-// p50 submit→succeeded ≤ 50 ms at 200/s, delayed tasks start ≤ 1 s after due; uploads ≥ 0.8× raw sharp.
+// p50 submit→succeeded ≤ 50 ms at 200/s, delayed tasks start ≤ 1 s after due; uploads ≥ 0.8× raw sharp;
+// search p99 ≤ 20 ms over 1M profiles, GET by id p99 while 10 clients search ≤ 1.5× alone.
 // Default run: 8 scenarios × 2 sides × 2 rounds × (10 s + 2 s warm-up) ≈ 6.5 min, then the tasks ≈ 0.5 min
-// and the images ≈ 1 min.
+// and the images ≈ 1 min, the search part ≈ 2 min (a million rows added, 5 runs).
 // Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors, if
 // service-redis did not serve the cached scenario from its cache, or if a task batch did not all succeed.
 import os from 'node:os';
@@ -34,6 +37,7 @@ import { deriveAuthCost } from './scenarios/http/auth-cost.js';
 import { derive } from './scenarios/http/cached.js';
 import { httpScenarios, runHttp } from './scenarios/http/suite.js';
 import { IMAGE_PART, runImages } from './scenarios/images.js';
+import { runSearch, SEARCH_PART } from './scenarios/search.js';
 import { runTasks, selectTaskParts } from './scenarios/tasks/suite.js';
 
 const config = readConfig();
@@ -44,11 +48,17 @@ function selectParts(only: string | undefined) {
   const http = only ? httpScenarios.filter((s) => s.name.toLowerCase().includes(only)) : httpScenarios;
   const tasks = selectTaskParts(only);
   const images = !only || IMAGE_PART.includes(only);
-  if (http.length === 0 && tasks.length === 0 && !images) {
-    const names = [...httpScenarios.map((s) => s.name), ...selectTaskParts(undefined), IMAGE_PART];
+  const search = !only || SEARCH_PART.includes(only);
+  if (http.length === 0 && tasks.length === 0 && !images && !search) {
+    const names = [
+      ...httpScenarios.map((s) => s.name),
+      ...selectTaskParts(undefined),
+      IMAGE_PART,
+      SEARCH_PART,
+    ];
     throw new Error(`BENCH_ONLY="${only}" matches none of: ${names.join(', ')}`);
   }
-  return { http, tasks, images };
+  return { http, tasks, images, search };
 }
 
 const describe = (c: Config) =>
@@ -72,8 +82,10 @@ async function main(): Promise<number> {
   const tasks = parts.tasks.length > 0 ? await runTasks(res, service, parts.tasks) : undefined;
   // Last: its rows and files would otherwise sit under the HTTP scenarios' and tasks' feet.
   const images = parts.images ? await runImages(res, service, ids) : undefined;
+  // After everything else: it adds a million rows the other parts must not read.
+  const search = parts.search ? await runSearch(res, service) : undefined;
 
-  const report = { http, derived: derive(http), authCost: deriveAuthCost(http), tasks, images };
+  const report = { http, derived: derive(http), authCost: deriveAuthCost(http), tasks, images, search };
   printReport(report);
   console.log(`results: ${writeResults(config, report)}`);
   return printProblems(report) ? 1 : 0;

@@ -5,6 +5,7 @@
 //   BENCH_ROUNDS         interleaved rounds per side, best kept (default 2)
 //   BENCH_ONLY           the parts to run: a lower-cased substring of their names (see run.ts)
 //   BENCH_SEED_ROWS      seeded profiles (default 10000)
+//   BENCH_SEARCH_ROWS    people added for the search part, which runs last (default 1000000)
 //   BENCH_ADMIN_URL      where the bench database is created (default postgres://root@127.0.0.1:5432/postgres)
 //   BENCH_REDIS_ADDRESS  host:port (default 127.0.0.1:6379; only needed by the cached scenario)
 //   BENCH_TASKS          tasks per throughput run (default 2000)
@@ -33,6 +34,7 @@ export function readConfig() {
     warmupSec: envInt('BENCH_WARMUP', 2, 0),
     connections: envInt('BENCH_CONNECTIONS', 32, 1),
     seedRows: envInt('BENCH_SEED_ROWS', 10_000, 100),
+    searchRows: envInt('BENCH_SEARCH_ROWS', 1_000_000, 1000),
     rounds: envInt('BENCH_ROUNDS', 2, 1),
     only: process.env.BENCH_ONLY?.toLowerCase(),
     redisAddress: process.env.BENCH_REDIS_ADDRESS?.trim() || '127.0.0.1:6379',

@@ -28,3 +28,33 @@ export async function assignOwners(dbUrl: string, owners: ReadonlyArray<{ id: st
     ),
   );
 }
+
+// First and last names of the search part's people: every pairing occurs, so a first name matches
+// about 1 row in 40, a last name 1 in 50, a full name 1 in 2,000, an email exactly one.
+export const FIRST_NAMES = (
+  'Ada Alan Grace Linus Margaret Ken Dennis Barbara Edsger Donald Frances John Mary Tim Radia Shafi ' +
+  'Leslie Niklaus Guido Bjarne Anita Hedy Katherine Dorothy Annie Sophie Lucas Mateo Yuki Priya Wei ' +
+  'Fatima Olga Ivan Chen Amara Kwame Ingrid Pedro Lena'
+).split(' ');
+export const LAST_NAMES = (
+  'Lovelace Turing Hopper Torvalds Hamilton Thompson Ritchie Liskov Dijkstra Knuth Allen McCarthy ' +
+  'Shaw Perlman Goldwasser Lamport Wirth Rossum Stroustrup Borg Lamarr Johnson Vaughan Easley Wilson ' +
+  'Martin Garcia Tanaka Sharma Zhang Khan Petrova Ivanov Okafor Mensah Larsen Silva Novak Nakamura ' +
+  'Schmidt Rossi Dubois Kowalski Nguyen Park Haddad Cohen Moreau Jensen Popescu'
+).split(' ');
+
+/** `rows` people named from the lists above, emails `first.last.<n>@people.test`, oldest last. */
+export async function seedPeople(dbUrl: string, rows: number): Promise<void> {
+  await withClient(dbUrl, async (c) => {
+    await c.query(
+      `INSERT INTO profiles (id, name, email, bio, version, created_at, updated_at)
+       SELECT gen_random_uuid(), f || ' ' || l, lower(f) || '.' || lower(l) || '.' || g || '@people.test',
+              '', 1, now() - g * interval '1 second', now() - g * interval '1 second'
+       FROM generate_series(1, $1::int) AS g,
+            LATERAL (SELECT ($2::text[])[1 + g % cardinality($2::text[])] AS f,
+                            ($3::text[])[1 + (g / cardinality($2::text[])) % cardinality($3::text[])] AS l) AS n`,
+      [rows, FIRST_NAMES, LAST_NAMES],
+    );
+    await c.query('VACUUM ANALYZE profiles');
+  });
+}

@@ -13,10 +13,12 @@ import type { Transport } from './queue/transport.js';
 import { createExportRepository } from './repository/exports.js';
 import { createImageRepository } from './repository/images.js';
 import { createOutboxRepository } from './repository/outbox.js';
+import { createProfileSearch } from './repository/profile-search.js';
 import { createProfileRepository } from './repository/profiles.js';
 import { createTaskRepository, DUE_CHANNEL, type TaskRepository } from './repository/tasks.js';
 import { createExportService } from './services/exports.js';
 import { createImageService, mediaUrlBuilder } from './services/images.js';
+import { createSearchGate } from './services/profile-search.js';
 import { createProfileService } from './services/profiles.js';
 import type { ObjectStorage } from './storage/storage.js';
 import { createTaskTypes } from './tasks/registry.js';
@@ -129,7 +131,12 @@ function composeServices(deps: {
 }) {
   const { config, logger, metrics, db, cache, storage, taskRepo } = deps;
   const profileRepo = createProfileRepository(db);
-  const profiles = createProfileService({ repo: profileRepo, cache });
+  const profiles = createProfileService({
+    repo: profileRepo,
+    cache,
+    finder: createProfileSearch(db),
+    searchGate: createSearchGate(config.search),
+  });
   const exportRepo = createExportRepository(db);
   const processor = createImageProcessor({
     maxPixels: config.imageMaxPixels,

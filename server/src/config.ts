@@ -14,11 +14,13 @@ import {
 } from './config/env.js';
 import { type EventsConfig, eventsConfig } from './config/events.js';
 import { type HttpConfig, httpConfig } from './config/http.js';
+import { type SearchConfig, searchConfig } from './config/search.js';
 
 export type { AuthConfig } from './config/auth.js';
 export { CONFIG_VARIABLES, ConfigError, type ConfigVariable } from './config/env.js';
 export type { EventsConfig } from './config/events.js';
 export type { HttpConfig, RateBudget, RateClass } from './config/http.js';
+export type { SearchConfig } from './config/search.js';
 
 export type Config = Readonly<{
   env: 'production' | 'development' | 'test';
@@ -72,6 +74,7 @@ export type Config = Readonly<{
   auth: AuthConfig;
   http: HttpConfig;
   events: EventsConfig;
+  search: SearchConfig;
   /** Exports hold personal data: deleted this long after they were made. */
   exportTtlMs: number;
   /** Finished tasks are deleted this long after they finished. */
@@ -184,6 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: authConfig(env),
     http: httpConfig(env),
     events: eventsConfig(env),
+    search: searchConfig(env),
     exportTtlMs: duration(env, 'EXPORT_TTL', '7d', 366 * 86_400_000),
     taskRetentionMs: duration(env, 'TASK_RETENTION', '30d', 3660 * 86_400_000),
   });

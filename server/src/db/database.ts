@@ -5,12 +5,22 @@ export interface Queryable {
   query<T extends Row = Row>(sql: string, params?: readonly unknown[], name?: string): Promise<T[]>;
 }
 
+/** Reads that tolerate replica lag. */
+export interface Reader extends Queryable {
+  /**
+   * Runs fn's reads in one read-only transaction that the database cancels after `timeoutMs`
+   * (SQLSTATE 57014); fn may SET LOCAL planner settings for them. The embedded engine cannot cancel
+   * a statement: there the reads are not bounded in time.
+   */
+  within<T>(timeoutMs: number, fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
 export type PoolStats = { pool: string; total: number; idle: number; waiting: number; max: number };
 
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Reads that can tolerate replica lag; the primary when no replica is configured. */
-  readonly reader: Queryable;
+  readonly reader: Reader;
   /** Runs fn inside BEGIN/COMMIT on one connection; rolls back when fn throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn on one pinned connection (session-level state such as advisory locks). */
@@ -60,10 +70,10 @@ export function constraintOf(err: unknown): string | undefined {
 }
 
 /** BEGIN/COMMIT around fn on one session; ROLLBACK when fn throws. Shared by both drivers. */
-export function transactionOver(session: Database['session']): Database['transaction'] {
+export function transactionOver(session: Database['session'], begin = 'BEGIN'): Database['transaction'] {
   return (fn) =>
     session(async (s) => {
-      await s.query('BEGIN');
+      await s.query(begin);
       try {
         const result = await fn(s);
         await s.query('COMMIT');
@@ -72,5 +82,15 @@ export function transactionOver(session: Database['session']): Database['transac
         await s.query('ROLLBACK').catch(() => {});
         throw err;
       }
+    });
+}
+
+/** Reader.within over a session: a read-only transaction whose statements time out. */
+export function boundedReadsOver(session: Database['session']): Reader['within'] {
+  const transaction = transactionOver(session, 'BEGIN READ ONLY');
+  return (timeoutMs, fn) =>
+    transaction(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+      return fn(tx);
     });
 }

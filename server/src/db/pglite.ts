@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Database, Queryable, QueryObserver, Row } from './database.js';
-import { transactionOver, withTimeout } from './database.js';
+import { boundedReadsOver, transactionOver, withTimeout } from './database.js';
 
 /**
  * PGlite is a single Postgres session: two callers' statements would interleave inside one
@@ -31,7 +32,9 @@ export async function createPgliteDatabase(opts: {
   observe?: QueryObserver | undefined;
 }): Promise<Database> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const pglite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  // The extensions the migrations create must be loaded into the embedded build.
+  const extensions = { pg_trgm };
+  const pglite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir, extensions } : { extensions });
   const lock = createLock();
   let closed = false;
 
@@ -56,7 +59,7 @@ export async function createPgliteDatabase(opts: {
 
   return {
     kind: 'pglite',
-    reader: { query },
+    reader: { query, within: boundedReadsOver(session) },
     query,
     session,
     transaction: transactionOver(session),

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { Database, PoolStats, Queryable, QueryObserver, Row } from './database.js';
-import { isUnreachable, transactionOver, withTimeout } from './database.js';
+import type { Database, PoolStats, Queryable, QueryObserver, Reader, Row } from './database.js';
+import { boundedReadsOver, isUnreachable, transactionOver, withTimeout } from './database.js';
 
 export type PostgresOptions = {
   uri: string;
@@ -29,11 +29,11 @@ const LAG_SQL = `SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive
  */
 function replicaReader(
   replica: pg.Pool,
-  primary: Queryable,
+  primary: Reader,
   opts: PostgresOptions,
-): { reader: Queryable; stop(): void; usable(): boolean } {
+): { reader: Reader; stop(): void; usable(): boolean } {
   const maxLagMs = opts.readMaxLagMs ?? 5_000;
-  const onReplica = queryOn(replica, opts.observe);
+  const onReplica = readerOn(replica, opts.observe);
   let usable = true;
   const set = (next: boolean, why?: string) => {
     if (next !== usable) opts.onReplicaChange?.(next, why);
@@ -56,21 +56,54 @@ function replicaReader(
   const timer = setInterval(() => void check(), opts.replicaCheckMs ?? 1_000);
   timer.unref();
   void check();
+  // On the replica while it is usable; on the primary when it is not, or stops answering.
+  async function routed<T>(onReplicaRead: () => Promise<T>, onPrimary: () => Promise<T>): Promise<T> {
+    if (!usable) return onPrimary();
+    try {
+      return await onReplicaRead();
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      set(false, `replica unreachable: ${(err as Error).message}`);
+      return onPrimary();
+    }
+  }
   return {
     usable: () => usable,
     stop: () => clearInterval(timer),
     reader: {
-      async query(text, values, name) {
-        if (!usable) return primary.query(text, values, name);
-        try {
-          return await onReplica(text, values, name);
-        } catch (err) {
-          if (!isUnreachable(err)) throw err;
-          set(false, `replica unreachable: ${(err as Error).message}`);
-          return primary.query(text, values, name);
-        }
-      },
+      query: (text, values, name) =>
+        routed(
+          () => onReplica.query(text, values, name),
+          () => primary.query(text, values, name),
+        ),
+      within: (ms, fn) =>
+        routed(
+          () => onReplica.within(ms, fn),
+          () => primary.within(ms, fn),
+        ),
     },
+  };
+}
+
+/** Reads on a pool, one at a time or bounded together in a transaction of their own. */
+function readerOn(pool: pg.Pool, observe: QueryObserver | undefined): Reader {
+  return { query: queryOn(pool, observe), within: boundedReadsOver(sessionOn(pool, observe)) };
+}
+
+/** fn on one pinned connection of the pool; a connection that failed mid-session is discarded. */
+function sessionOn(pool: pg.Pool, observe: QueryObserver | undefined): Database['session'] {
+  return async (fn) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await fn({ query: queryOn(client, observe) });
+    } catch (err) {
+      // It may hold session state (locks, an open transaction).
+      broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   };
 }
 
@@ -110,23 +143,12 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
   const primary = makePool(opts.uri, 'primary', opts);
   const replica =
     opts.readUri && opts.readUri !== opts.uri ? makePool(opts.readUri, 'replica', opts) : undefined;
-  const query = queryOn(primary, opts.observe);
-  const routed = replica ? replicaReader(replica, { query }, opts) : undefined;
-  const reader: Queryable = routed ? routed.reader : { query };
+  const onPrimary = readerOn(primary, opts.observe);
+  const query = onPrimary.query;
+  const routed = replica ? replicaReader(replica, onPrimary, opts) : undefined;
+  const reader: Reader = routed ? routed.reader : onPrimary;
 
-  async function session<T>(fn: (s: Queryable) => Promise<T>): Promise<T> {
-    const client = await primary.connect();
-    let broken: Error | undefined;
-    try {
-      return await fn({ query: queryOn(client, opts.observe) });
-    } catch (err) {
-      // A connection that failed mid-session may hold session state (locks, an open transaction): discard it.
-      broken = err instanceof Error ? err : new Error(String(err));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-  }
+  const session = sessionOn(primary, opts.observe);
 
   const stats = (pool: pg.Pool, name: string): PoolStats => ({
     pool: name,

@@ -54,9 +54,6 @@ function conflicts(err: unknown): never {
   throw err;
 }
 
-/** Escapes LIKE wildcards so that `q` matches literally. */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 'transaction'>) {
   async function stateOf(id: string, q: Queryable = db, lock = '') {
     const rows = await q.query<{ version: number; owner_sub: string | null }>(
@@ -120,36 +117,19 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
       return rows[0] && toProfile(rows[0]);
     },
 
-    /**
-     * Newest first, keyset on (created_at, id). Reads from the replica when one is configured. `q`
-     * matches names, and emails too only when `searchEmail` (an admin's search): no one else can
-     * find a person by an email they do not already see.
-     */
-    async list(opts: {
-      limit: number;
-      after?: Cursor | undefined;
-      q?: string | undefined;
-      searchEmail?: boolean;
-    }): Promise<ProfileRecord[]> {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (opts.after) {
-        params.push(opts.after.createdAt, opts.after.id);
-        where.push(`(created_at, id) < ($${params.length - 1}, $${params.length}::uuid)`);
-      }
-      if (opts.q) {
-        params.push(likePattern(opts.q));
-        where.push(
-          opts.searchEmail
-            ? `(name ILIKE $${params.length} OR email ILIKE $${params.length})`
-            : `name ILIKE $${params.length}`,
-        );
-      }
-      params.push(opts.limit);
-      const sql = `SELECT ${PROFILE_COLUMNS} FROM profiles ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`;
-      const name = `profile_list${opts.after ? '_after' : ''}${opts.q ? (opts.searchEmail ? '_qe' : '_q') : ''}`;
-      return (await db.reader.query<ProfileRow>(sql, params, name)).map(toProfile);
+    /** Newest first, keyset on (created_at, id). Reads from the replica when one is configured. */
+    async list(opts: { limit: number; after?: Cursor | undefined }): Promise<ProfileRecord[]> {
+      const params: unknown[] = [opts.limit];
+      if (opts.after) params.push(opts.after.createdAt, opts.after.id);
+      const sql = `SELECT ${PROFILE_COLUMNS} FROM profiles
+        ${opts.after ? 'WHERE (created_at, id) < ($2, $3::uuid)' : ''}
+        ORDER BY created_at DESC, id DESC LIMIT $1`;
+      const rows = await db.reader.query<ProfileRow>(
+        sql,
+        params,
+        `profile_list${opts.after ? '_after' : ''}`,
+      );
+      return rows.map(toProfile);
     },
 
     /**

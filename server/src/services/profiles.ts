@@ -5,6 +5,7 @@ import { ERRORS } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { etagOf } from '../lib/etag.js';
 import { isUuid, newId } from '../lib/ids.js';
+import type { ProfileSearch } from '../repository/profile-search.js';
 import type {
   Actor,
   ProfileChanges,
@@ -12,11 +13,14 @@ import type {
   ProfileRepository,
   WriteOutcome,
 } from '../repository/profiles.js';
+import { type SearchGate, searchTerm } from './profile-search.js';
 import { type CachedViews, decodeCached, encodeCached, seesPrivate, viewFor } from './profile-views.js';
 
 type Deps = {
   repo: Pick<ProfileRepository, 'insert' | 'findById' | 'findByOwner' | 'list' | 'update' | 'delete'>;
   cache: Pick<ProfileCache, 'get' | 'stored' | 'updated' | 'removed'>;
+  finder: Pick<ProfileSearch, 'search'>;
+  searchGate: SearchGate;
   clock?: () => Date;
 };
 
@@ -60,7 +64,7 @@ function ownerFor(viewer: Principal, asked: string | null | undefined): string |
   return viewer.sub;
 }
 
-export function createProfileService({ repo, cache, clock = () => new Date() }: Deps) {
+export function createProfileService({ repo, cache, finder, searchGate, clock = () => new Date() }: Deps) {
   // Concurrent misses for one id share one database read (and one cache fill) per instance.
   type Loaded = { value: string; version: number } | undefined;
   const loading = new Map<string, Promise<Loaded>>();
@@ -132,9 +136,14 @@ export function createProfileService({ repo, cache, clock = () => new Date() }: 
     async list(viewer: Principal, query: ListQuery): Promise<ListPage> {
       const limit = query.limit ?? DEFAULT_PAGE_SIZE;
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      const q = query.q?.trim() || undefined;
+      const q = searchTerm(query.q);
       // One extra row tells whether another page exists without a COUNT.
-      const rows = await repo.list({ limit: limit + 1, after, q, searchEmail: isAdmin(viewer) });
+      const page = { limit: limit + 1, after };
+      const rows = q
+        ? await searchGate.run((timeoutMs) =>
+            finder.search({ ...page, q, searchEmail: isAdmin(viewer), timeoutMs }),
+          )
+        : await repo.list(page);
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       const next =

@@ -68,7 +68,14 @@ export const ProfileListQuery = Type.Object(
     cursor: Type.Optional(
       Type.String({ maxLength: 200, description: 'Opaque; from the Link rel="next" header' }),
     ),
-    q: Type.Optional(Type.String({ maxLength: 100, description: 'Case-insensitive match on name or email' })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description:
+          'Case-insensitive substring of the name (and, for an admin, of the email); it must have at ' +
+          'least 3 letters or digits in a row',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
