@@ -71,6 +71,11 @@ export type Config = Readonly<{
   workerConcurrency: number;
   /** Time between readiness turning 503 and the listener closing, so load balancers stop routing first. */
   shutdownDelayMs: number;
+  /**
+   * After the listener closes, how long keep-alive connections may still bring one more request
+   * (answered with Connection: close) before those still idle are closed.
+   */
+  shutdownLingerMs: number;
   auth: AuthConfig;
   http: HttpConfig;
   events: EventsConfig;
@@ -184,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     taskPollMs: duration(env, 'TASK_POLL_INTERVAL', '200ms', 60_000),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 1000),
     shutdownDelayMs: duration(env, 'SHUTDOWN_DELAY', '0ms'),
+    shutdownLingerMs: duration(env, 'SHUTDOWN_LINGER', '2s'),
     auth: authConfig(env),
     http: httpConfig(env),
     events: eventsConfig(env),

@@ -7,6 +7,7 @@ import { createMemoryTransport } from '../queue/memory-transport.js';
 import type { Consumer } from '../queue/transport.js';
 import { createLogger, flushLogger, type Logger } from '../telemetry/logger.js';
 import type { Worker } from '../worker/runner.js';
+import { drainConnections } from './drain-http.js';
 import { onShutdownSignal } from './shutdown.js';
 import { exitOnFatal } from './startup.js';
 
@@ -28,9 +29,10 @@ async function eventsFromBroker(
 }
 
 /**
- * Composes, listens, and shuts down gracefully on SIGTERM/SIGINT: readiness turns 503, then the
- * listener closes (new connections refused), in-flight requests finish, idle keep-alive sockets close,
- * pools close, exit 0. If that takes longer than SHUTDOWN_GRACE the process exits 1.
+ * Composes, listens, and shuts down gracefully on SIGTERM/SIGINT: readiness turns 503 and responses
+ * carry Connection: close; after SHUTDOWN_DELAY the listener closes (new connections refused), open
+ * keep-alive connections get SHUTDOWN_LINGER to bring one last request, in-flight requests finish,
+ * connections still idle close, pools close, exit 0. Past SHUTDOWN_GRACE the process exits 1.
  */
 export async function runServer(
   config: Config,
@@ -74,7 +76,11 @@ export async function runServer(
       if (workerApp) workerApp.lifecycle.draining = true;
       if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
       // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
-      await Promise.all([worker?.stop(), app.close(), workerApp?.close()]);
+      const drainThenClose = async () => {
+        await drainConnections(app.server, config.shutdownLingerMs);
+        await app.close();
+      };
+      await Promise.all([worker?.stop(), drainThenClose(), workerApp?.close()]);
       await events?.feed.stop();
       await events?.transport?.close();
       await container.close();

@@ -136,8 +136,8 @@ describe('graceful shutdown of the production server', { skip }, () => {
     }
   });
 
-  it('closes idle keep-alive connections instead of waiting for them', async () => {
-    const server = await startServer({ DB_URI: db.uri, SHUTDOWN_GRACE: '5s' });
+  it('closes idle keep-alive connections after SHUTDOWN_LINGER instead of waiting for them', async () => {
+    const server = await startServer({ DB_URI: db.uri, SHUTDOWN_GRACE: '5s', SHUTDOWN_LINGER: '500ms' });
     const agent = new http.Agent({ keepAlive: true });
     try {
       const res = await request(server.port, 'GET', '/health', { agent }).result;
