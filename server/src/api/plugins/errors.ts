@@ -106,7 +106,8 @@ export const errorsPlugin = fp(
     });
     app.setNotFoundHandler((request, reply) => {
       const allowed = methods.allowed(request.url);
-      if (allowed.length === 0) {
+      // A route that answers this method and found nothing (a file not on disk) is a plain 404.
+      if (allowed.length === 0 || allowed.includes(request.method)) {
         return sendProblem(reply, request, ERRORS.noRoute(request.method, request.url));
       }
       reply.header('allow', allowed.join(', '));

@@ -113,10 +113,15 @@ describe('wrong method on a known path', () => {
       assert.equal(problem.request_id, res.headers['x-request-id']);
     });
   }
-  it('404, not 405, for a path no route has', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
-    assert.equal(res.statusCode, 404);
-    assert.equal(res.headers.allow, undefined);
+  it('404, not 405, for a path no route has, or a route that has nothing there', async () => {
+    for (const url of ['/api/v1/nothing-here', `/media/ab/${'ab'.repeat(32)}.webp`]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 404, url);
+      assert.equal(res.headers.allow, undefined);
+    }
+    const post = await t.app.inject({ method: 'POST', url: `/media/ab/${'ab'.repeat(32)}.webp` });
+    assert.equal(post.statusCode, 405);
+    assert.equal(post.headers.allow, 'GET, HEAD');
   });
 });
 
