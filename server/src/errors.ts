@@ -17,6 +17,7 @@ const TABLE = {
   email_taken: { status: 409, title: 'Email already taken' },
   profile_exists: { status: 409, title: 'Profile already exists' },
   conflict: { status: 409, title: 'Conflict' },
+  image_limit_reached: { status: 409, title: 'Too many images' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   expectation_failed: { status: 417, title: 'Expectation failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
@@ -87,6 +88,8 @@ export const ERRORS = {
       { field: 'owner', message: 'already has a profile' },
     ]),
   conflict: withDetail('conflict'),
+  imageLimitReached: (max: number) =>
+    new AppError('image_limit_reached', `A profile has at most ${max} images; delete one first`),
   preconditionFailed: withDetail('precondition_failed'),
   payloadTooLarge: withDetail('payload_too_large'),
   unsupportedMediaType: withDetail('unsupported_media_type'),

@@ -73,8 +73,18 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
     now: Date,
     putObjects: () => Promise<void>,
     intentTaskId: string,
+    maxImages: number,
   ): Promise<InsertOutcome> {
     await tx.query(LOCK_KEYS, [keysOf(image)], 'image_lock_keys');
+    // Counted under the profile's row lock, so concurrent uploads cannot pass the limit together.
+    const counted = await tx.query<{ n: number }>(
+      'SELECT cardinality(image_urls) AS n FROM profiles WHERE id = $1 FOR UPDATE',
+      [image.profile_id],
+      'image_count_lock',
+    );
+    const n = counted[0]?.n;
+    if (n === undefined) throw ERRORS.notFound('profile');
+    if (n >= maxImages) throw ERRORS.imageLimitReached(maxImages);
     const existing = await findByContent(tx, image.profile_id, image.original_key);
     if (existing) {
       await tx.query('DELETE FROM tasks WHERE id = $1', [intentTaskId], 'image_intent_done');
@@ -132,19 +142,22 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
      * shared, so the object deleter (which takes them exclusively) can never delete an object between
      * its put and the commit of the row naming it. The profile's image_urls and version change in the
      * same statement as the insert. An image of the same content already on the profile is returned
-     * instead (nothing written).
+     * instead (nothing written). A profile that has `maxImages` already takes no other.
      */
     async insert(
       image: NewImage,
       now: Date,
       putObjects: () => Promise<void>,
       intentTaskId: string,
+      maxImages: number,
     ): Promise<InsertOutcome> {
       // Write-ahead: a delayed cleanup of these keys is committed before any object is written, and
       // deleted by the commit below. A process that dies in between leaves it to run.
       await scheduleCleanup(keysOf(image), intentTaskId, UPLOAD_INTENT_DELAY_MS);
       try {
-        return await db.transaction((tx) => insertLocked(tx, image, now, putObjects, intentTaskId));
+        return await db.transaction((tx) =>
+          insertLocked(tx, image, now, putObjects, intentTaskId, maxImages),
+        );
       } catch (err) {
         // The same picture reached this profile through a concurrent upload that committed first.
         if (sqlState(err) === '23505') {

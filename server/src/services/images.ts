@@ -33,6 +33,9 @@ export const mediaUrlBuilder = (cdnBaseUrl: string | undefined) => {
   return (key: string) => `${base}/${key}`;
 };
 
+/** Images one profile may have: its image_urls (and the list of its images) stay bounded. */
+export const MAX_IMAGES_PER_PROFILE = 20;
+
 const storageUnavailable = () => ERRORS.unavailable('Image storage is unavailable; retry shortly');
 
 export function createImageService(deps: Deps) {
@@ -66,6 +69,7 @@ export function createImageService(deps: Deps) {
     if (!mayChange(viewer, profile.owner)) {
       throw ERRORS.forbidden("Only the profile's owner or an admin may change its images");
     }
+    return profile;
   }
 
   /** Deletes each object no image names any more; idempotent, so a retried run does no harm. */
@@ -129,6 +133,7 @@ export function createImageService(deps: Deps) {
           }
         },
         newId(),
+        MAX_IMAGES_PER_PROFILE,
       );
     } catch (err) {
       if (writing) await discard(variants.map((o) => o.key));
@@ -147,7 +152,11 @@ export function createImageService(deps: Deps) {
       read: () => Promise<Buffer>,
     ): Promise<{ image: Image; created: boolean }> {
       try {
-        await requireChangeable(viewer, profileId);
+        const profile = await requireChangeable(viewer, profileId);
+        // Checked again, under a lock, when the image is stored; here it spares reading the body.
+        if (profile.image_urls.length >= MAX_IMAGES_PER_PROFILE) {
+          throw ERRORS.imageLimitReached(MAX_IMAGES_PER_PROFILE);
+        }
         const bytes = await read();
         const started = performance.now();
         const processed = await deps.processor.process(bytes);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
+import { MAX_IMAGES_PER_PROFILE } from '../../../src/services/images.js';
 import {
   EMPTY_ZIP,
   gifCanvas,
@@ -184,6 +185,30 @@ export function refusalTests(h: ImageHarness) {
         const list = await t.app.inject({ method: 'GET', url: `${PROFILES}/${id}/images` });
         assert.equal(list.statusCode, 404);
       }
+    });
+
+    it(`409 once a profile has ${MAX_IMAGES_PER_PROFILE} images, even when two uploads race for the last place`, async () => {
+      const profile = await createProfile('limit');
+      const distinct = (seed: number) => makeImage.jpeg(48, 40, seed + 100);
+      for (let i = 0; i < MAX_IMAGES_PER_PROFILE - 1; i++) {
+        const res = await upload(profile.id, imageForm(await distinct(i)));
+        assert.equal(res.statusCode, 201, res.body);
+      }
+      const racing = await Promise.all([
+        upload(profile.id, imageForm(await distinct(900))),
+        upload(profile.id, imageForm(await distinct(901))),
+      ]);
+      assert.deepEqual(racing.map((r) => r.statusCode).sort(), [201, 409]);
+      const before = await profileOf(profile.id);
+      assert.equal(before.image_urls.length, MAX_IMAGES_PER_PROFILE);
+      const over = await upload(profile.id, imageForm(await distinct(902)));
+      assert.equal(over.statusCode, 409, over.body);
+      const p = problem(over);
+      assert.equal(p.code, 'image_limit_reached');
+      assert.match(p.detail, new RegExp(`at most ${MAX_IMAGES_PER_PROFILE} images`));
+      const after = await profileOf(profile.id);
+      assert.deepEqual([after.version, after.image_urls], [before.version, before.image_urls]);
+      assert.equal((await imagesOf(profile.id)).length, MAX_IMAGES_PER_PROFILE);
     });
   });
 }

@@ -4,6 +4,7 @@ import type { Image as ImageView } from '../../../src/api/schemas/image.js';
 import { newId } from '../../../src/lib/ids.js';
 import { createImageProcessor } from '../../../src/media/processor.js';
 import { createImageRepository } from '../../../src/repository/images.js';
+import { MAX_IMAGES_PER_PROFILE } from '../../../src/services/images.js';
 import { imageForm, makeImage } from '../../kit/images.js';
 import { type ImageHarness, PROFILES } from './harness.js';
 
@@ -53,6 +54,7 @@ export function storageTests(h: ImageHarness) {
           throw new Error('the process died here');
         },
         intent,
+        MAX_IMAGES_PER_PROFILE,
       );
       await assert.rejects(died, /died here/);
       assert.ok(await allExist(objects.map((o) => o.key)), 'written, and nobody cleaned up');
