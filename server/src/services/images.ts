@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { ProfileCache } from '../cache/profile-cache.js';
 import { AppError, ERRORS } from '../errors.js';
 import { isUuid, newId } from '../lib/ids.js';
+import { MAX_IMAGES_PER_PROFILE } from '../media/limits.js';
 import type { ImageProcessor, ProcessedImage } from '../media/processor.js';
 import type { ImageRecord, ImageRepository } from '../repository/images.js';
 import type { ProfileRepository } from '../repository/profiles.js';
@@ -32,9 +33,6 @@ export const mediaUrlBuilder = (cdnBaseUrl: string | undefined) => {
   const base = cdnBaseUrl ?? '/media';
   return (key: string) => `${base}/${key}`;
 };
-
-/** Images one profile may have: its image_urls (and the list of its images) stay bounded. */
-export const MAX_IMAGES_PER_PROFILE = 20;
 
 const storageUnavailable = () => ERRORS.unavailable('Image storage is unavailable; retry shortly');
 

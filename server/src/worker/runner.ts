@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createEventRelay } from '../events/relay.js';
+import { clip } from '../lib/clip.js';
 import type { Consumer, Disposition, TaskMessage, Transport } from '../queue/transport.js';
 import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
@@ -121,7 +122,8 @@ export function createWorker(opts: WorkerOptions) {
       metrics.finished.inc({ type: task.type, outcome: 'succeeded' });
       return 'ack';
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
+      // Bounded as the API documents it: a handler's message may be of any length.
+      const error = clip(err instanceof Error ? err.message : String(err), 2000);
       if (attempt < task.max_attempts && !(err instanceof PermanentTaskError)) {
         await repo.retry(task.id, attempt, error, backoffMs(type.retry, attempt));
         metrics.finished.inc({ type: task.type, outcome: 'retried' });

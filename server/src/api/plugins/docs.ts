@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { completeDocument } from '../openapi-document.js';
 import { securitySchemes } from '../schemas/security.js';
 
 /**
@@ -12,7 +13,14 @@ export const docsPlugin = fp(
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',
-        info: { title: 'Profile Service', version: '1.0.0', description: 'Profiles, images and tasks.' },
+        info: {
+          title: 'Profile Service',
+          version: '1.0.0',
+          description: 'Profiles, images and tasks. Errors are RFC 9457 problem details.',
+          contact: { name: 'Profile Service maintainers', url: 'https://profile-service.example/' },
+          license: { name: 'Proprietary' },
+        },
+        servers: [{ url: '/', description: 'The host serving this document' }],
         tags: [
           { name: 'profiles' },
           { name: 'images' },
@@ -22,6 +30,10 @@ export const docsPlugin = fp(
         ],
         components: { securitySchemes },
       },
+      transformObject: (doc) =>
+        'openapiObject' in doc
+          ? completeDocument(doc.openapiObject as Record<string, unknown>)
+          : doc.swaggerObject,
       refResolver: {
         buildLocalReference: (json, _base, _frag, i) =>
           typeof json.$id === 'string' ? json.$id : `def-${i}`,

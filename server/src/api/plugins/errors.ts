@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUnreachable, sqlState } from '../../db/database.js';
 import { AppError, challengeOf, ERRORS, type ErrorCode, problemType } from '../../errors.js';
+import { clip } from '../../lib/clip.js';
 import { describe, fieldErrors } from '../../lib/validator.js';
 import { createMethodIndex } from '../method-index.js';
 
@@ -74,10 +75,17 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
       type: problemType(err.code),
       title: err.title,
       status: err.status,
-      detail: err.message,
+      detail: clip(err.message, 2000),
       code: err.code,
       request_id: request.id,
-      ...(err.errors ? { errors: err.errors } : {}),
+      // Field names may come from the request itself (an unknown field): bounded, as documented.
+      ...(err.errors
+        ? {
+            errors: err.errors
+              .slice(0, 100)
+              .map((e) => ({ field: clip(e.field, 200), message: clip(e.message, 500) })),
+          }
+        : {}),
     });
 }
 

@@ -24,7 +24,11 @@ const MAX_BUFFERED = 1_048_576;
 const EventsQuery = Type.Object(
   {
     last_event_id: Type.Optional(
-      Type.String({ pattern: '^\\d{1,18}$', description: 'For clients that cannot send Last-Event-ID' }),
+      Type.String({
+        pattern: '^\\d{1,18}$',
+        maxLength: 18,
+        description: 'For clients that cannot send Last-Event-ID',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -80,12 +84,19 @@ export const eventRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) =>
     {
       schema: {
         tags: ['events'],
+        operationId: 'streamEvents',
         summary: 'Live changes: profiles for everyone, your tasks (all, for an admin), as Server-Sent Events',
         description:
           'Events `profile.created|updated|deleted` and `task.<status>`, each with an `id`; reconnect with `Last-Event-ID` to receive what was missed. `reset`: the gap is too old, reload; `reauth`: the token expired, reconnect with a fresh one.',
         security: tokenOptional,
         querystring: EventsQuery,
-        response: { 200: Type.String({ description: 'text/event-stream' }), ...problems(400, 401, 429) },
+        response: {
+          200: {
+            description: 'The stream: `id`, `event` and a JSON `data` line per event, comments as heartbeats',
+            content: { 'text/event-stream': { schema: Type.String({ maxLength: 1_048_576 }) } },
+          },
+          ...problems(400, 401, 429),
+        },
       },
     },
     async (request, reply) => {

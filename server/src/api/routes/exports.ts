@@ -15,6 +15,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService }>
       config: { auth: 'required' },
       schema: {
         tags: ['tasks'],
+        operationId: 'getExport',
         summary: 'Download a profile export made by a profile.export task (its submitter or an admin)',
         description: 'Exports hold personal data: they expire after EXPORT_TTL.',
         security: tokenRequired,

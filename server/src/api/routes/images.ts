@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MAX_IMAGES_PER_PROFILE } from '../../media/limits.js';
 import type { ImageService } from '../../services/images.js';
 import { readImagePart, uploadGate } from '../multipart/image-part.js';
-import { ImageParams, Image as ImageSchema } from '../schemas/image.js';
+import { LOCATION, withHeaders } from '../schemas/headers.js';
+import { IMAGE_UPLOAD_BODY, ImageParams, Image as ImageSchema } from '../schemas/image.js';
 import { problems } from '../schemas/problem.js';
 import { ProfileId } from '../schemas/profile.js';
 import { tokenOptional, tokenRequired } from '../schemas/security.js';
@@ -24,13 +26,19 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
       onRequest: uploadGate(maxBytes),
       schema: {
         tags,
+        operationId: 'uploadImage',
         summary: 'Upload an image (multipart/form-data, part "image"): the profile’s owner or an admin',
         security: tokenRequired,
         description:
           'JPEG, PNG, WebP, GIF or AVIF, judged by content. 201 with the new image; 200 with the existing one when the profile already has this picture.',
-        consumes: ['multipart/form-data'],
+        // Read from the multipart stream by the handler, not validated as a body: documented only.
+        'x-request-body': IMAGE_UPLOAD_BODY,
         params: ProfileId,
-        response: { 200: Image, 201: Image, ...problems(400, 401, 403, 404, 408, 413, 415, 422, 429, 503) },
+        response: {
+          200: withHeaders(Image, LOCATION),
+          201: withHeaders(Image, LOCATION),
+          ...problems(400, 401, 403, 404, 408, 409, 413, 415, 422, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -49,10 +57,15 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
     {
       schema: {
         tags,
+        operationId: 'listImages',
         summary: "A profile's images, newest first",
+        description: `At most ${MAX_IMAGES_PER_PROFILE}, in the order of the profile's image_urls.`,
         security: tokenOptional,
         params: ProfileId,
-        response: { 200: Type.Array(Image), ...problems(401, 404, 429) },
+        response: {
+          200: Type.Array(Image, { maxItems: MAX_IMAGES_PER_PROFILE }),
+          ...problems(401, 404, 429),
+        },
       },
     },
     async (request) => images.list(request.params.id),
@@ -64,7 +77,9 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
       config: { auth: 'required' },
       schema: {
         tags,
+        operationId: 'deleteImage',
         summary: 'Delete an image (its objects are removed by a background task): the owner or an admin',
+        description: 'The profile gets a new version without the image’s URL.',
         security: tokenRequired,
         params: ImageParams,
         response: { 204: Type.Null({ description: 'Deleted' }), ...problems(401, 403, 404, 429) },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { etagOf } from '../../lib/etag.js';
 import { fullView } from '../../services/profile-views.js';
 import type { ProfileService } from '../../services/profiles.js';
+import { ETAG, withHeaders } from '../schemas/headers.js';
 import { problems } from '../schemas/problem.js';
 import { Profile } from '../schemas/profile.js';
 import { tokenRequired } from '../schemas/security.js';
@@ -18,9 +19,11 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ profiles: Pick<ProfileService
       config: { auth: 'required' },
       schema: {
         tags: ['profiles'],
+        operationId: 'getMyProfile',
         summary: 'The caller’s own profile',
+        description: 'With its email; 404 until the caller has created one.',
         security: tokenRequired,
-        response: { 200: ref(Profile), ...problems(401, 404, 429) },
+        response: { 200: withHeaders(ref(Profile), ETAG), ...problems(401, 404, 429) },
       },
     },
     async (request, reply) => {

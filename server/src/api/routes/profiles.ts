@@ -4,9 +4,11 @@ import { Type } from 'typebox';
 import { etagOf, noneMatch, requiredVersions } from '../../lib/etag.js';
 import { viewFor } from '../../services/profile-views.js';
 import type { ProfileService } from '../../services/profiles.js';
+import { ETAG, LOCATION, NEXT_PAGE, withHeaders } from '../schemas/headers.js';
 import { problems } from '../schemas/problem.js';
 import {
   IfMatchHeaders,
+  IfNoneMatchHeaders,
   ProfileCreate,
   ProfileId,
   ProfileListQuery,
@@ -41,12 +43,16 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
       preValidation: trimNameAndEmail,
       schema: {
         tags,
+        operationId: 'createProfile',
         summary: 'Create a profile',
         description:
           'An ordinary user creates their own, one at most (409 profile_exists); an admin creates any number and may name the owner.',
         security: tokenRequired,
         body: ProfileCreate,
-        response: { 201: Profile, ...problems(400, 401, 403, 409, 413, 415, 429) },
+        response: {
+          201: withHeaders(Profile, LOCATION, ETAG),
+          ...problems(400, 401, 403, 409, 413, 415, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -64,12 +70,16 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
     {
       schema: {
         tags,
+        operationId: 'listProfiles',
         summary: 'List profiles, newest first',
         description:
           'A bare JSON array; `Link: <…>; rel="next"` when there is another page. Emails appear only to their owner and admins; `q` matches emails only for admins.',
         security: tokenOptional,
         querystring: ProfileListQuery,
-        response: { 200: Type.Array(Profile), ...problems(400, 401, 429) },
+        response: {
+          200: withHeaders(Type.Array(Profile, { maxItems: 100 }), NEXT_PAGE),
+          ...problems(400, 401, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -92,13 +102,15 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
     {
       schema: {
         tags,
+        operationId: 'getProfile',
         summary: 'Read a profile',
         description: 'Its email only to its owner and admins, who get an ETag of their own representation.',
         security: tokenOptional,
         params: ProfileId,
+        headers: IfNoneMatchHeaders,
         response: {
-          200: Profile,
-          304: Type.Null({ description: 'Not modified' }),
+          200: withHeaders(Profile, ETAG),
+          304: Type.Null({ description: 'Not modified (If-None-Match named its ETag)' }),
           ...problems(401, 404, 429),
         },
       },
@@ -115,31 +127,45 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
     },
   );
 
-  app.route({
-    method: ['PUT', 'PATCH'],
-    url: '/:id',
-    config: required,
-    preValidation: trimNameAndEmail,
-    schema: {
-      tags,
-      summary: 'Update a profile (any non-empty subset of name, email, bio): its owner or an admin',
-      security: tokenRequired,
-      params: ProfileId,
-      headers: IfMatchHeaders,
-      body: ProfileUpdate,
-      response: { 200: Profile, ...problems(400, 401, 403, 404, 409, 412, 413, 415, 429) },
-    },
-    handler: async (request, reply) => {
-      const profile = await profiles.update(
-        request.principal,
-        request.params.id,
-        request.body,
-        requiredVersions(request.headers['if-match']),
-      );
-      reply.header('etag', etagOf(profile.version, true));
-      return viewFor(request.principal, profile);
-    },
-  });
+  // PUT and PATCH take the same partial body: two operations, one behaviour.
+  for (const [method, operationId] of [
+    ['PUT', 'replaceProfileFields'],
+    ['PATCH', 'updateProfile'],
+  ] as const) {
+    app.route({
+      method,
+      url: '/:id',
+      config: required,
+      preValidation: trimNameAndEmail,
+      schema: {
+        tags,
+        operationId,
+        summary: 'Update a profile (any non-empty subset of name, email, bio): its owner or an admin',
+        description:
+          'With If-Match, only if the profile is still at a version it names (412 otherwise). ' +
+          `${method === 'PATCH' ? 'Also takes application/merge-patch+json.' : 'Same as PATCH.'}`,
+        security: tokenRequired,
+        params: ProfileId,
+        headers: IfMatchHeaders,
+        body: ProfileUpdate,
+        ...(method === 'PATCH' ? { consumes: ['application/json', 'application/merge-patch+json'] } : {}),
+        response: {
+          200: withHeaders(Profile, ETAG),
+          ...problems(400, 401, 403, 404, 409, 412, 413, 415, 429),
+        },
+      },
+      handler: async (request, reply) => {
+        const profile = await profiles.update(
+          request.principal,
+          request.params.id,
+          request.body,
+          requiredVersions(request.headers['if-match']),
+        );
+        reply.header('etag', etagOf(profile.version, true));
+        return viewFor(request.principal, profile);
+      },
+    });
+  }
 
   app.delete(
     '/:id',
@@ -147,7 +173,9 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
       config: required,
       schema: {
         tags,
+        operationId: 'deleteProfile',
         summary: 'Delete a profile (its images too): its owner or an admin',
+        description: 'With If-Match, only if the profile is still at a version it names (412 otherwise).',
         security: tokenRequired,
         params: ProfileId,
         headers: IfMatchHeaders,

@@ -1,10 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { ProfileCache } from '../../cache/profile-cache.js';
 import { type Database, withTimeout } from '../../db/database.js';
 import { ERRORS } from '../../errors.js';
+import { clip } from '../../lib/clip.js';
 import type { ObjectStorage } from '../../storage/storage.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { problems } from '../schemas/problem.js';
 import { type Check, Readiness } from '../schemas/readiness.js';
 import { ref } from '../schemas/shared.js';
 
@@ -19,7 +22,7 @@ async function probe(ping: () => Promise<void>, mode: string): Promise<Check> {
     await ping();
     return { status: 'up', latency_ms: Math.round((performance.now() - started) * 100) / 100, mode };
   } catch (err) {
-    return { status: 'down', error: (err as Error).message, mode };
+    return { status: 'down', error: clip((err as Error).message, 500), mode };
   }
 }
 
@@ -48,9 +51,22 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemDeps> = async (app, d
   const tags = ['system'];
 
   const probes = { auth: 'none', rateClass: 'none' } as const;
-  app.get('/health', { config: probes, schema: { tags, summary: 'Liveness' } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/health',
+    {
+      config: probes,
+      schema: {
+        tags,
+        operationId: 'getLiveness',
+        summary: 'Liveness',
+        description: 'Answers while the process runs, whatever its dependencies do.',
+        response: {
+          200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false }),
+        },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
   app.get(
     '/health/ready',
@@ -58,7 +74,10 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemDeps> = async (app, d
       config: probes,
       schema: {
         tags,
+        operationId: 'getReadiness',
         summary: 'Readiness with per-dependency status',
+        description:
+          '200 when the database (and, where used, the broker and storage) answer; 503 otherwise or while draining.',
         response: { 200: ref(Readiness), 503: ref(Readiness) },
       },
     },
@@ -96,8 +115,16 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemDeps> = async (app, d
       config: probes,
       schema: {
         tags,
+        operationId: 'getMetrics',
         summary: 'Prometheus metrics',
         description: 'With METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>` gets them.',
+        response: {
+          200: {
+            description: 'The Prometheus text exposition format',
+            content: { 'text/plain': { schema: Type.String({ maxLength: 10_000_000 }) } },
+          },
+          ...problems(401),
+        },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TaskService } from '../../tasks/service.js';
+import { LOCATION, NEXT_PAGE, withHeaders } from '../schemas/headers.js';
 import { problems } from '../schemas/problem.js';
 import { tokenRequired } from '../schemas/security.js';
 import { ref } from '../schemas/shared.js';
@@ -21,12 +22,15 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = asy
       },
       schema: {
         tags,
+        operationId: 'submitTask',
         summary: 'Submit a task to run now or after a delay',
+        // The body may be left out (the default task): the document must not say it is required.
+        'x-body-optional': true,
         description:
           'profile.export and profile.purge: for a profile you own (any, for an admin); the other types: admins only.',
         security: tokenRequired,
         body: TaskSubmit,
-        response: { 202: Task, ...problems(400, 401, 403, 413, 415, 429) },
+        response: { 202: withHeaders(Task, LOCATION), ...problems(400, 401, 403, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -42,11 +46,15 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = asy
       config: required,
       schema: {
         tags,
+        operationId: 'listTasks',
         summary: 'Your tasks (everyone’s, for an admin), newest first',
         description: 'A bare JSON array; `Link: <…>; rel="next"` when there is another page.',
         security: tokenRequired,
         querystring: TaskListQuery,
-        response: { 200: Type.Array(Task), ...problems(400, 401, 429) },
+        response: {
+          200: withHeaders(Type.Array(Task, { maxItems: 100 }), NEXT_PAGE),
+          ...problems(400, 401, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -70,7 +78,9 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = asy
       config: required,
       schema: {
         tags,
+        operationId: 'getTask',
         summary: 'Read a task (its submitter or an admin)',
+        description: 'Another caller’s task is a 404, as one that does not exist.',
         security: tokenRequired,
         params: TaskId,
         response: { 200: Task, ...problems(401, 404, 429) },
@@ -85,7 +95,9 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = asy
       config: required,
       schema: {
         tags,
+        operationId: 'cancelTask',
         summary: 'Cancel a task that has not started (its submitter or an admin)',
+        description: 'A task already running or finished is a 409; the cancelled task is returned.',
         security: tokenRequired,
         params: TaskId,
         response: { 200: Task, ...problems(401, 404, 409, 429) },

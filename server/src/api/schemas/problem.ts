@@ -3,13 +3,20 @@ import { ERROR_CODES } from '../../errors.js';
 
 export const Problem = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
+    type: Type.String({ maxLength: 200 }),
+    title: Type.String({ maxLength: 100 }),
+    status: Type.Integer({ minimum: 400, maximum: 599 }),
+    detail: Type.String({ maxLength: 2000 }),
     code: Type.Enum(ERROR_CODES, { description: 'Stable machine-readable error code' }),
-    request_id: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    request_id: Type.String({ maxLength: 100 }),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({ field: Type.String({ maxLength: 200 }), message: Type.String({ maxLength: 500 }) }),
+        {
+          maxItems: 100,
+        },
+      ),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
 );

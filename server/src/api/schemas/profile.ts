@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { MAX_IMAGES_PER_PROFILE } from '../../media/limits.js';
 
 // PostgreSQL text cannot hold U+0000; refuse it here rather than fail in the driver.
 const NO_NUL = '^[^\\u0000]*$';
@@ -19,14 +20,18 @@ const Bio = Type.String({ maxLength: 1000, pattern: NO_NUL });
 export const Profile = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    name: Type.String(),
+    name: Type.String({ maxLength: 100 }),
     email: Type.Optional(
       Type.String({
+        maxLength: 254,
         description: 'Shown only to the profile’s owner and to admins; absent for everyone else',
       }),
     ),
-    bio: Type.String(),
-    image_urls: Type.Array(Type.String(), { description: 'Newest first; read-only' }),
+    bio: Type.String({ maxLength: 1000 }),
+    image_urls: Type.Array(Type.String({ maxLength: 2048 }), {
+      maxItems: MAX_IMAGES_PER_PROFILE,
+      description: 'Newest first; read-only',
+    }),
     version: Type.Integer({ minimum: 1 }),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
@@ -58,7 +63,7 @@ export const ProfileUpdate = Type.Object(
 export type ProfileChanges = Static<typeof ProfileUpdate>;
 
 export const ProfileId = Type.Object(
-  { id: Type.String({ description: 'Profile id (UUID)' }) },
+  { id: Type.String({ maxLength: 100, description: 'Profile id (UUID)' }) },
   { additionalProperties: false },
 );
 
@@ -81,4 +86,16 @@ export const ProfileListQuery = Type.Object(
 );
 export type ListQuery = Static<typeof ProfileListQuery>;
 
-export const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String()) });
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      maxLength: 1000,
+      description: '"*" or ETags of this profile, e.g. "7p"; a list matches if any does',
+    }),
+  ),
+});
+export const IfNoneMatchHeaders = Type.Object({
+  'if-none-match': Type.Optional(
+    Type.String({ maxLength: 1000, description: 'ETags already held: 304 if one is current' }),
+  ),
+});

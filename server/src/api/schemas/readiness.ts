@@ -2,10 +2,14 @@ import { type Static, Type } from 'typebox';
 
 const Check = Type.Object({
   status: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('degraded')]),
-  mode: Type.Optional(Type.String({ description: 'Which part: postgres, pglite, redis, memory, fs, s3' })),
+  mode: Type.Optional(
+    Type.String({ maxLength: 20, description: 'Which part: postgres, pglite, redis, memory, fs, s3' }),
+  ),
   latency_ms: Type.Optional(Type.Number()),
-  breaker: Type.Optional(Type.String({ description: 'The cache breaker: closed, open, half-open' })),
-  error: Type.Optional(Type.String()),
+  breaker: Type.Optional(
+    Type.String({ maxLength: 20, description: 'The cache breaker: closed, open, half-open' }),
+  ),
+  error: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export type Check = Static<typeof Check>;
 

@@ -17,11 +17,11 @@ export type TaskStatus = Static<typeof TaskStatus>;
 export const Task = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    type: Type.String(),
+    type: Type.String({ maxLength: 100 }),
     status: TaskStatus,
     payload: Type.Unknown(),
     result: Type.Unknown(),
-    error: Type.Union([Type.String(), Type.Null()]),
+    error: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]),
     attempts: Type.Integer(),
     max_attempts: Type.Integer(),
     run_at: Time,
@@ -53,7 +53,10 @@ export const TaskSubmit = Type.Object(
 );
 export type SubmitInput = Static<typeof TaskSubmit>;
 
-export const TaskId = Type.Object({ id: Type.String() }, { additionalProperties: false });
+export const TaskId = Type.Object(
+  { id: Type.String({ maxLength: 100, description: 'Task id (UUID)' }) },
+  { additionalProperties: false },
+);
 
 export const TaskListQuery = Type.Object(
   {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { suiteApp, type TestApp, type TestDatabaseOpener } from '../../kit/app.js';
 import { imageForm, makeImage } from '../../kit/images.js';
+import { openapiContract } from '../../kit/openapi-contract.js';
 import { badTokens, type Caller, people } from './callers.js';
 import { type Fixture, ROUTES, type Route } from './routes.js';
 
@@ -65,9 +66,12 @@ async function snapshot(t: TestApp, f: Fixture): Promise<string> {
   return JSON.stringify(parts);
 }
 
+/** Sends the route's request as the caller; the answer must be one the OpenAPI document declares. */
 async function call(t: TestApp, route: Route, f: Fixture, caller: Caller) {
   const req = await route.request(f);
-  return t.app.inject({ ...req, headers: { ...req.headers, ...caller.headers } } as never);
+  const res = await t.app.inject({ ...req, headers: { ...req.headers, ...caller.headers } } as never);
+  openapiContract(t.app.swagger()).check(req.method, req.url, res);
+  return res;
 }
 
 export function accessMatrix(

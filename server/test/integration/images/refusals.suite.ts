@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { MAX_IMAGES_PER_PROFILE } from '../../../src/services/images.js';
+import { MAX_IMAGES_PER_PROFILE } from '../../../src/media/limits.js';
 import {
   EMPTY_ZIP,
   gifCanvas,

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Image as ImageView } from '../../../src/api/schemas/image.js';
 import { newId } from '../../../src/lib/ids.js';
+import { MAX_IMAGES_PER_PROFILE } from '../../../src/media/limits.js';
 import { createImageProcessor } from '../../../src/media/processor.js';
 import { createImageRepository } from '../../../src/repository/images.js';
-import { MAX_IMAGES_PER_PROFILE } from '../../../src/services/images.js';
 import { imageForm, makeImage } from '../../kit/images.js';
 import { type ImageHarness, PROFILES } from './harness.js';
 
