@@ -49,8 +49,69 @@ export function fieldErrors(
           message: `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`,
         };
     }
-    return { field: path.join('.') || whole, message: issue.message ?? 'is invalid' };
+    return { field: path.join('.') || whole, message: said(issue) };
   });
+}
+
+const TYPES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+const FORMATS: Record<string, string> = {
+  email: 'an email address',
+  uuid: 'a UUID',
+  'date-time': 'a date and time (RFC 3339)',
+  uri: 'a URI',
+};
+
+const plural = (n: unknown, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * What a schema error says, as a person would say it: these messages reach forms and the people
+ * reading them, where the validator's own (`must NOT have fewer than 1 characters`) would not do.
+ */
+function said({ keyword, params, message }: Issue): string {
+  const limit = params.limit as unknown;
+  switch (keyword) {
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must be at least ${plural(limit, 'character')}`;
+    case 'maxLength':
+      return `must be at most ${plural(limit, 'character')}`;
+    case 'minItems':
+      return `must have at least ${plural(limit, 'item')}`;
+    case 'maxItems':
+      return `must have at most ${plural(limit, 'item')}`;
+    case 'minProperties':
+      return `must have at least ${plural(limit, 'field')}`;
+    case 'minimum':
+      return `must be at least ${limit}`;
+    case 'maximum':
+      return `must be at most ${limit}`;
+    case 'exclusiveMinimum':
+      return `must be more than ${limit}`;
+    case 'exclusiveMaximum':
+      return `must be less than ${limit}`;
+    case 'type': {
+      const types = [params.type as string | string[]].flat();
+      return `must be ${types.map((t) => TYPES[t] ?? t).join(' or ')}`;
+    }
+    case 'format':
+      return `must be ${FORMATS[params.format as string] ?? `a valid ${params.format}`}`;
+    case 'pattern':
+      // Text fields carry a pattern only to refuse U+0000, which PostgreSQL cannot store.
+      return String(params.pattern).includes('\\u0000')
+        ? 'must not contain the NUL character (U+0000)'
+        : 'is not in the accepted form';
+    case 'const':
+      return `must be ${JSON.stringify(params.allowedValue)}`;
+  }
+  return message ?? 'is invalid';
 }
 
 /** The problem detail summing up field errors: `field: message; …`. */
