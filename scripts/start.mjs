@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { portProblems } from './lib/ports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'client', 'package.json'));
@@ -33,6 +34,17 @@ const apiEnv = {
 };
 
 const say = (msg) => console.log(`[start] ${msg}`);
+
+const problems = await portProblems({
+  SERVER_PORT: serverPort,
+  WORKER_PORT: workerPort,
+  CLIENT_PORT: clientPort,
+  ...(embeddedIssuer ? { AUTH_PORT: authPort } : {}),
+});
+if (problems.length > 0) {
+  for (const p of problems) say(p);
+  process.exit(1);
+}
 
 say('building the server and the web client…');
 execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, env, stdio: 'inherit' });

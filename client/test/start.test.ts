@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -88,6 +89,29 @@ describe('npm start', () => {
     } finally {
       if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a busy port before building anything, naming the variable that moves it', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const started = startNode('npm start', ['scripts/start.mjs'], {
+        cwd: ROOT,
+        env: { CLIENT_PORT: String(port), SERVER_PORT: 'eighty', LOG_LEVEL: 'warn' },
+      });
+      const [code] = (await Promise.race([
+        once(started.child, 'exit'),
+        sleep(30_000, undefined, { ref: false }).then(() => ['timeout']),
+      ])) as [number | string | null];
+      const output = started.output();
+      assert.equal(code, 1, output);
+      assert.match(output, new RegExp(`port ${port} is already in use: .*set CLIENT_PORT to another port`));
+      assert.match(output, /SERVER_PORT=eighty is not a port number/);
+      assert.doesNotMatch(output, /building|EADDRINUSE/, 'nothing was built or started');
+    } finally {
+      busy.close();
     }
   });
 });
