@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { type ReactNode, Suspense } from 'react';
 import { AccountMenu } from '@/components/account-menu';
 import { MainNav } from '@/components/main-nav';
+import { LiveProvider } from '@/lib/live/live-context';
 import { pageUser } from '@/lib/server/page-user';
 import { SessionProvider } from '@/lib/session-context';
 import './globals.css';
@@ -34,7 +35,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Suspense>
           </header>
           <main id="main" tabIndex={-1}>
-            {children}
+            <LiveProvider>{children}</LiveProvider>
           </main>
         </SessionProvider>
       </body>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { sentence } from '@/lib/format';
 
 /** A labelled input with its error (from the API) tied to it for assistive technology. */
 export function Field({
@@ -30,7 +31,7 @@ export function Field({
       )}
       {error && (
         <p id={`${id}-error`} className="field-error">
-          {error}
+          {sentence(error)}
         </p>
       )}
     </div>

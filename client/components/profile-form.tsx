@@ -11,6 +11,7 @@ export function ProfileForm({
   busy,
   submitLabel,
   onSubmit,
+  onChange,
   children,
 }: {
   initial: ProfileFields;
@@ -18,11 +19,16 @@ export function ProfileForm({
   busy: boolean;
   submitLabel: string;
   onSubmit: (fields: ProfileFields) => void;
+  /** Each edit, as the fields now are. */
+  onChange?: (fields: ProfileFields) => void;
   children?: React.ReactNode;
 }) {
   const [fields, setFields] = useState(initial);
-  const set = (key: keyof ProfileFields) => (e: { target: { value: string } }) =>
-    setFields((f) => ({ ...f, [key]: e.target.value }));
+  const set = (key: keyof ProfileFields) => (e: { target: { value: string } }) => {
+    const next = { ...fields, [key]: e.target.value };
+    setFields(next);
+    onChange?.(next);
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSubmit(fields);

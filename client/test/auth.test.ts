@@ -131,4 +131,19 @@ describe('single flight', () => {
     clock = 2_500;
     assert.equal(await once('k', work), 3);
   });
+
+  it('runs again rather than hand out a kept outcome that is no longer of use', async () => {
+    let runs = 0;
+    let usable = true;
+    const once = singleFlight<number>(
+      1_000,
+      () => 0,
+      () => usable,
+    );
+    const work = async () => ++runs;
+    assert.deepEqual(await Promise.all([once('k', work), once('k', work)]), [1, 1]);
+    assert.equal(await once('k', work), 1);
+    usable = false;
+    assert.equal(await once('k', work), 2, 'an expired token is not handed out');
+  });
 });

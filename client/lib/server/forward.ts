@@ -13,6 +13,8 @@ const REQUEST_HEADERS = [
   'if-range',
   'range',
   'x-request-id',
+  // A reconnecting EventSource names the last event it saw: the API sends what it missed.
+  'last-event-id',
   // Set by Next.js from the socket when no proxy in front did: the API's per-address budgets.
   'x-forwarded-for',
 ];
@@ -62,7 +64,20 @@ function downstreamHeaders(upstream: Headers, personal: boolean): Headers {
     if (!/no-store/.test(cache)) headers.set('cache-control', 'private, no-cache');
     if (!/\bcookie\b/i.test(headers.get('vary') ?? '')) headers.append('vary', 'Cookie');
   }
+  if (headers.get('content-type')?.startsWith('text/event-stream')) unbuffered(headers);
   return headers;
+}
+
+/**
+ * An event stream must reach the browser event by event: a compressor (Next.js's own, honouring
+ * no-transform) or nginx (X-Accel-Buffering) in front would otherwise hold events back to fill its
+ * buffer. Said here too, so that it holds whatever the API sends.
+ */
+function unbuffered(headers: Headers) {
+  const cache = headers.get('cache-control');
+  if (!cache) headers.set('cache-control', 'no-cache, no-transform');
+  else if (!/no-transform/.test(cache)) headers.set('cache-control', `${cache}, no-transform`);
+  headers.set('x-accel-buffering', 'no');
 }
 
 /** Forwards to `target` (the API's URL for this request) with the caller's access token, if any. */

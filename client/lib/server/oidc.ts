@@ -68,7 +68,18 @@ export async function finishLogin(callbackUrl: URL, flow: LoginFlow): Promise<Se
   return sessionFrom(tokens, roles());
 }
 
-const refreshes = singleFlight<Session>(30_000);
+/**
+ * A refreshed session handed to a request that came just after is only of use while its access
+ * token has some life left: with short-lived tokens (AUTH_DEV_ACCESS_TOKEN_TTL=20s) the kept one
+ * would otherwise be handed out expired, and the provider keeps the same refresh token (it rotates
+ * only public clients'), so the key alone does not move on.
+ */
+const KEPT_TOKEN_MIN_LEFT_SEC = 10;
+const refreshes = singleFlight<Session>(
+  30_000,
+  undefined,
+  (s) => s.expiresAt - Date.now() / 1000 > KEPT_TOKEN_MIN_LEFT_SEC,
+);
 
 /**
  * A session with new tokens. Concurrent requests of one browser all carry the same refresh token:

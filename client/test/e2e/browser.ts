@@ -20,8 +20,9 @@ export function skipReason(): string | false {
   return `${CHROMIUM} is missing (apt-get install chromium)`;
 }
 
-export async function launch(): Promise<Browser> {
-  rmSync(ARTIFACTS, { recursive: true, force: true });
+/** Chromium; `fresh` empties artifacts/screenshots first (the run's first browser does). */
+export async function launch(fresh = true): Promise<Browser> {
+  if (fresh) rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -56,6 +57,9 @@ let shot = 0;
 /** A full-page screenshot to artifacts/screenshots, and no serious or critical WCAG violation on it. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   shot += 1;
+  // Next.js streams metadata in: just after a client-side navigation (a filter put in the URL) the
+  // <title> may not be back yet, and a page without one is not the page being judged.
+  await page.waitForFunction(() => document.title !== '');
   await page.screenshot({
     path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
     fullPage: true,
@@ -70,6 +74,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
       .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   });
   assert.deepEqual(violations, [], `accessibility of ${name}`);
+}
+
+type AxeRule = { nodes: { target: string[] }[] };
+type AxeRun = { violations: AxeRule[]; incomplete: AxeRule[]; passes: AxeRule[] };
+
+/**
+ * Every text of `selector` (an open dialog, say) passes axe's color-contrast rule: checked and
+ * passed, not only "not failed", since axe leaves text it cannot judge (in the top layer, over a
+ * backdrop) as incomplete, which a screenshot's run does not count against it.
+ */
+export async function assertReadable(page: Page, selector: string, what: string): Promise<void> {
+  await page.addScriptTag({ path: AXE });
+  // Plain expressions only in the page: the test's compiler wraps named functions in a helper
+  // that exists here, not there.
+  const result = (await page.evaluate(async (within) => {
+    const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<AxeRun> } }).axe;
+    const r = await axe.run(within, { runOnly: ['color-contrast'] });
+    return JSON.parse(
+      JSON.stringify({ violations: r.violations, incomplete: r.incomplete, passes: r.passes }),
+    );
+  }, selector)) as AxeRun;
+  const named = (rules: AxeRule[]) => rules.flatMap((r) => r.nodes.map((n) => n.target.join(' ')));
+  assert.deepEqual(named(result.violations), [], `${what}: text without enough contrast`);
+  assert.deepEqual(named(result.incomplete), [], `${what}: text whose contrast axe could not judge`);
+  assert.ok(named(result.passes).length > 0, `${what}: no text checked`);
 }
 
 /** "Sign in" in the header, the provider's page (which must ask: no session there), back here. */

@@ -1,8 +1,8 @@
 // An ordinary user signs in (their profile made on the way) and changes their own profile.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import sharp from 'sharp';
-import { screenshot, signIn } from './browser';
+import { assertReadable, screenshot, signIn } from './browser';
+import { uploadImage } from './images';
 import { sessionCookie } from './session-cookie';
 import { apiCall } from './stack';
 import type { Profile, World } from './world';
@@ -27,10 +27,32 @@ export function ownProfileScenarios(w: World) {
     assert.doesNotMatch(await w.page.content(), /eyJ[\w-]{10,}\.eyJ/);
   });
 
-  it('edit with If-Match; a conflicting change elsewhere gives a 412 that can be resolved', async () => {
+  it('field errors say what is wrong as a person would, beside the field', async () => {
+    await w.page.getByLabel('Name').fill('   ');
+    await w.page.getByLabel('Email').fill('ada');
+    await w.page.getByRole('button', { name: 'Save changes' }).click();
+    await w.page.getByText('Please correct the fields marked below.').waitFor();
+    const errorOf = (id: string) => w.page.locator(`#${id}-error`).textContent();
+    assert.equal(await errorOf('name'), 'Must not be empty.');
+    assert.equal(await errorOf('email'), 'Must be an email address.');
+    assert.doesNotMatch((await w.page.textContent('main')) ?? '', /must NOT|must match format|fewer than/);
+    await screenshot(w.page, 'field-errors');
+    await w.page.reload();
+  });
+
+  it('edit with If-Match; a change elsewhere the page did not hear of gives a 412 that can be resolved', async () => {
+    // With the event stream down, the page learns of another's change only when its save is refused.
+    await w.page.route('**/api/v1/events*', (route) => route.abort());
+    await w.page.reload();
     await w.page.getByLabel('Bio').fill('Rear admiral');
     await w.page.getByRole('button', { name: 'Save changes' }).click();
     await w.page.getByText('Saved. This is version 2.').waitFor();
+    await w.page.getByLabel('Name').fill(`Ada Lovelace ${w.run}`);
+    assert.equal(
+      await w.page.getByText('Saved. This is version 2.').count(),
+      0,
+      'no stale "Saved" beside new edits',
+    );
     // An admin saves version 3 meanwhile.
     const id = w.myUrl.split('/').pop();
     const other = await apiCall(w.stack.api, `/api/v1/profiles/${id}`, {
@@ -40,30 +62,26 @@ export function ownProfileScenarios(w: World) {
       body: { bio: 'Changed elsewhere' },
     });
     assert.equal(other.status, 200);
-    await w.page.getByLabel('Name').fill(`Ada Lovelace ${w.run}`);
     await w.page.getByRole('button', { name: 'Save changes' }).click();
     await w.page.getByRole('heading', { name: 'Someone else changed this profile' }).waitFor();
-    assert.match((await w.page.locator('.conflict').textContent()) ?? '', /Changed elsewhere/);
+    const bioRow = w.page.locator('.conflict tr', { has: w.page.getByRole('rowheader', { name: 'bio' }) });
+    assert.match((await bioRow.textContent()) ?? '', /Changed elsewhere.*not changed/);
     await screenshot(w.page, 'conflict-412');
     await w.page.getByRole('button', { name: /Keep my edits/ }).click();
     await w.page.getByText('Saved. This is version 4.').waitFor();
     const saved = await apiCall<Profile>(w.stack.api, `/api/v1/profiles/${id}`);
-    assert.deepEqual([saved.body.name, saved.body.bio], [`Ada Lovelace ${w.run}`, 'Rear admiral']);
+    // Only the name was changed here: the bio saved elsewhere stays.
+    assert.deepEqual([saved.body.name, saved.body.bio], [`Ada Lovelace ${w.run}`, 'Changed elsewhere']);
+    assert.equal(await w.page.getByLabel('Bio').inputValue(), 'Changed elsewhere');
+    await w.page.unroute('**/api/v1/events*');
   });
 }
 
 /** Images on one's own profile: upload with preview and progress, deletion after confirming. */
 export function galleryScenarios(w: World) {
   it('upload two images with preview and progress, delete one after confirming', async () => {
-    const upload = async (name: string, colour: string, width: number, height: number) => {
-      const image = sharp({ create: { width, height, channels: 3, background: colour } });
-      const buffer = await (name.endsWith('.png') ? image.png() : image.jpeg()).toBuffer();
-      const mimeType = name.endsWith('.png') ? 'image/png' : 'image/jpeg';
-      await w.page.getByLabel(/Add an image/).setInputFiles({ name, mimeType, buffer });
-      await w.page.getByAltText('Preview of the chosen file').waitFor();
-      await w.page.getByRole('button', { name: 'Upload' }).click();
-      await w.page.getByText(`Uploaded ${name} (${width}×${height}).`).waitFor();
-    };
+    const upload = (name: string, colour: string, width: number, height: number) =>
+      uploadImage(w.page, name, colour, width, height);
     await upload('harbour.jpg', '#2a9d8f', 640, 480);
     await w.page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('.gallery img');
@@ -75,10 +93,10 @@ export function galleryScenarios(w: World) {
     await upload('sunset.png', '#e76f51', 300, 300);
     await w.page.locator('.gallery li').nth(1).waitFor();
     await w.page.getByRole('button', { name: 'Delete image 1' }).click();
-    await w.page
-      .getByRole('dialog', { name: 'Delete this image?' })
-      .getByRole('button', { name: 'Delete image' })
-      .click();
+    const dialog = w.page.getByRole('dialog', { name: 'Delete this image?' });
+    await dialog.waitFor();
+    await assertReadable(w.page, 'dialog[open]', 'the open "Delete this image?" dialog');
+    await dialog.getByRole('button', { name: 'Delete image' }).click();
     await w.page.getByText('Image deleted.').waitFor();
     await w.page.waitForFunction(() => document.querySelectorAll('.gallery li').length === 1);
   });

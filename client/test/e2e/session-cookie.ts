@@ -11,6 +11,13 @@ export async function sessionCookie(page: Page) {
   return cookie;
 }
 
+/** The session the browser's cookie holds, tokens and all. */
+export async function readSession(page: Page, secret: string): Promise<Session> {
+  const session = await unseal<Session>((await sessionCookie(page)).value, secret, SESSION_PURPOSE);
+  assert.ok(session, 'a session the cookie opens');
+  return session;
+}
+
 /** Rewrites the session so that its access token expires in 10 s; returns the session as it was. */
 export async function forgeExpiringSession(page: Page, secret: string): Promise<Session> {
   const cookie = await sessionCookie(page);

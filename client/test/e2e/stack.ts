@@ -38,7 +38,21 @@ async function waitFor(url: string, proc: Started) {
   throw new Error(`${proc.name} did not answer at ${url}:\n${proc.output()}`);
 }
 
-export async function startStack(): Promise<Stack> {
+let built = false;
+
+/** The client's production build, made once for all the stacks of a run: it holds no addresses. */
+function buildOnce() {
+  if (built) return;
+  execFileSync(process.execPath, [NEXT, 'build'], {
+    cwd: CLIENT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: 'ignore',
+  });
+  built = true;
+}
+
+/** `apiEnv` adds to (or overrides) the API's environment, e.g. a short AUTH_DEV_ACCESS_TOKEN_TTL. */
+export async function startStack(apiEnv: Record<string, string> = {}): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'e2e-'));
   const [apiPort, workerPort, authPort, webPort] = [
     await freePort(),
@@ -51,12 +65,7 @@ export async function startStack(): Promise<Stack> {
   // The embedded provider names itself by localhost, as `npm start` runs it.
   const issuer = `http://localhost:${authPort}`;
   const sessionSecret = `e2e-session-secret-${Date.now()}-0123456789abcdef`;
-  // The build holds no addresses: everything is read when the server runs.
-  execFileSync(process.execPath, [NEXT, 'build'], {
-    cwd: CLIENT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: 'ignore',
-  });
+  buildOnce();
   const server = startNode('API', ['--import', 'tsx', 'src/cmd/dev.ts'], {
     cwd: join(ROOT, 'server'),
     env: {
@@ -68,6 +77,7 @@ export async function startStack(): Promise<Stack> {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       TASK_POLL_INTERVAL: '100ms',
+      ...apiEnv,
     },
   });
   const client = startNode('client', [NEXT, 'start', '--port', String(webPort), '--hostname', '127.0.0.1'], {

@@ -23,13 +23,14 @@ export type World = {
   myUrl: string;
 };
 
-export async function makeWorld(): Promise<World> {
+/** A stack (its API given `apiEnv`), a browser, and Grace's profile made at the API. */
+export async function makeWorld(apiEnv: Record<string, string> = {}, freshArtifacts = true): Promise<World> {
   const run = Date.now().toString(36);
   const grace = { name: `Grace Hopper ${run}`, email: `grace.${run}@example.com` };
-  const stack = await startStack();
+  const stack = await startStack(apiEnv);
   let browser: Browser | undefined;
   try {
-    browser = await launch();
+    browser = await launch(freshArtifacts);
     const made = await apiCall<Profile>(stack.api, '/api/v1/profiles', {
       method: 'POST',
       token: await tokenFor(stack.issuer, grace.email),

@@ -2,7 +2,21 @@ import type { Conflict } from '@/lib/hooks/use-profile-edits';
 
 const FIELDS = ['name', 'email', 'bio'] as const;
 
-/** Their saved values beside the refused edits, field by field, and the choice of which to keep. */
+const WORDS = {
+  'on-save': {
+    why: (v: number) => `Your changes were not saved: the profile is now at version ${v}.`,
+    mine: 'Keep my edits (in the fields I changed)',
+    theirs: 'Keep their version (discard my edits)',
+  },
+  live: {
+    why: (v: number) =>
+      `While you were editing, version ${v} was saved elsewhere. Your edits are not saved yet.`,
+    mine: 'Keep editing (saving will replace their version)',
+    theirs: 'Take their version (discard my edits)',
+  },
+} as const;
+
+/** Their saved values beside the edits not saved, field by field, and the choice of which to keep. */
 export function ConflictPanel({
   conflict,
   busy,
@@ -14,14 +28,12 @@ export function ConflictPanel({
   onKeepMine: () => void;
   onKeepTheirs: () => void;
 }) {
-  const { theirs, mine } = conflict;
+  const { theirs, mine, seen } = conflict;
+  const words = WORDS[seen];
   return (
     <section className="conflict" aria-labelledby="conflict-heading" role="alert">
       <h2 id="conflict-heading">Someone else changed this profile</h2>
-      <p>
-        Your changes were not saved: the profile is now at version {theirs.version}. Choose which version to
-        keep.
-      </p>
+      <p>{words.why(theirs.version)} Choose which version to keep.</p>
       <table>
         <thead>
           <tr>
@@ -31,21 +43,33 @@ export function ConflictPanel({
           </tr>
         </thead>
         <tbody>
-          {FIELDS.map((f) => (
-            <tr key={f} className={theirs[f] !== mine[f] ? 'differs' : undefined}>
-              <th scope="row">{f}</th>
-              <td>{theirs[f] || <span className="muted">(empty)</span>}</td>
-              <td>{mine[f] || <span className="muted">(empty)</span>}</td>
-            </tr>
-          ))}
+          {FIELDS.map((f) => {
+            const yours = mine[f];
+            return (
+              <tr
+                key={f}
+                className={yours !== undefined && (theirs[f] ?? '') !== yours ? 'differs' : undefined}
+              >
+                <th scope="row">{f}</th>
+                <td>{theirs[f] || <span className="muted">(empty)</span>}</td>
+                <td>
+                  {yours === undefined ? (
+                    <span className="muted">(not changed: theirs stays)</span>
+                  ) : (
+                    yours || <span className="muted">(empty)</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <div className="actions">
         <button type="button" className="primary" disabled={busy} onClick={onKeepMine}>
-          Keep my edits (overwrite theirs)
+          {words.mine}
         </button>
         <button type="button" disabled={busy} onClick={onKeepTheirs}>
-          Keep their version (discard my edits)
+          {words.theirs}
         </button>
       </div>
     </section>

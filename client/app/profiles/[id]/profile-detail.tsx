@@ -1,7 +1,8 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { ErrorBox, Loading } from '@/components/states';
+import { ErrorBox, Loading, Notice } from '@/components/states';
+import { useLiveProfile } from '@/lib/hooks/use-live-profile';
 import { useProfile } from '@/lib/hooks/use-profile';
 import { useProfileEdits } from '@/lib/hooks/use-profile-edits';
 import { useMayChange } from '@/lib/session-context';
@@ -11,13 +12,17 @@ import { ProfileHeading } from './profile-heading';
 import { ProfileNotFound } from './profile-not-found';
 import { ProfileSummary } from './profile-summary';
 
-/** A profile: editable by its owner and admins, read-only (and without its email) for everyone else. */
+/**
+ * A profile: editable by its owner and admins, read-only (and without its email) for everyone else;
+ * either way, changes made elsewhere show as they happen.
+ */
 export function ProfileDetail({ id }: { id: string }) {
   const created = useSearchParams().get('created') === '1';
   const loaded = useProfile(id);
   const { profile, loadError, load } = loaded;
   const edits = useProfileEdits(id, loaded, created);
   const mayChange = useMayChange(id);
+  useLiveProfile(id, loaded, edits, mayChange ?? false);
 
   if (loadError?.status === 404) return <ProfileNotFound />;
   if (loadError && !profile) return <ErrorBox error={loadError} retry={() => void load()} />;
@@ -26,6 +31,7 @@ export function ProfileDetail({ id }: { id: string }) {
   return (
     <>
       <ProfileHeading profile={profile} />
+      {edits.notice && <Notice kind="success">{edits.notice}</Notice>}
       {mayChange ? <ProfileEditor profile={profile} edits={edits} /> : <ProfileSummary profile={profile} />}
       <Gallery
         profileId={profile.id}

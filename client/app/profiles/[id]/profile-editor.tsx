@@ -1,4 +1,4 @@
-import { FormErrorNotice, Notice } from '@/components/states';
+import { FormErrorNotice } from '@/components/states';
 import type { Profile } from '@/lib/api';
 import type { ProfileEdits } from '@/lib/hooks/use-profile-edits';
 import { ConflictPanel } from './conflict-panel';
@@ -10,14 +10,17 @@ export function ProfileEditor({ profile, edits }: { profile: Profile; edits: Pro
   const { saveError, conflict, busy } = edits;
   return (
     <>
-      {edits.notice && <Notice kind="success">{edits.notice}</Notice>}
       {saveError && <FormErrorNotice error={saveError} />}
       {conflict && (
         <ConflictPanel
           conflict={conflict}
           busy={busy}
-          onKeepMine={() => void edits.save(conflict.mine, conflict.theirs.version)}
-          onKeepTheirs={edits.dismissConflict}
+          onKeepMine={
+            conflict.seen === 'live'
+              ? edits.keepEditing
+              : () => void edits.save(conflict.mine, conflict.theirs.version)
+          }
+          onKeepTheirs={edits.takeTheirs}
         />
       )}
       <ProfileEditSection profile={profile} edits={edits} />
