@@ -1,7 +1,7 @@
 // The ordinary user's tasks, then the end of their profile and their signing out.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { screenshot, signIn, signOut } from './browser';
+import { assertReadable, screenshot, signIn, signOut } from './browser';
 import { apiCall } from './stack';
 import type { World } from './world';
 
@@ -52,6 +52,7 @@ export function signOutScenarios(w: World) {
     const dialog = w.page.getByRole('dialog', { name: 'Delete this profile?' });
     await dialog.waitFor();
     await screenshot(w.page, 'confirm-delete');
+    await assertReadable(w.page, 'dialog[open]', 'the open "Delete this profile?" dialog');
     await dialog.getByRole('button', { name: 'Delete profile' }).click();
     await w.page.waitForURL('**/profiles');
     assert.equal((await apiCall(w.stack.api, `/api/v1${w.myUrl}`)).status, 404);
