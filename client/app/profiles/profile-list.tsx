@@ -1,6 +1,7 @@
 'use client';
 
-import { Empty, ErrorBox, Loading } from '@/components/states';
+import { Empty, ErrorBox, Loading, Notice } from '@/components/states';
+import { sentence } from '@/lib/format';
 import { useProfilePage } from '@/lib/hooks/use-profile-page';
 import { useProfileSearch } from '@/lib/hooks/use-profile-search';
 import { Pager } from './pager';
@@ -11,6 +12,8 @@ import { ProfileSearchBar } from './profile-search-bar';
 export function ProfileList() {
   const { q, cursor, search, setSearch, previousPage, nextPage } = useProfileSearch();
   const { page, error, retry } = useProfilePage(q, cursor);
+  // A search the API will not run (too short to use its index): say how to make one it will.
+  const searchRefused = error?.status === 400 ? error.byField().q : undefined;
 
   return (
     <section aria-labelledby="results-heading">
@@ -18,7 +21,11 @@ export function ProfileList() {
       <h2 id="results-heading" className="visually-hidden">
         Results
       </h2>
-      {error && <ErrorBox error={error} retry={retry} />}
+      {searchRefused ? (
+        <Notice kind="info">{sentence(`a search ${searchRefused}`)}</Notice>
+      ) : (
+        error && <ErrorBox error={error} retry={retry} />
+      )}
       {!error && !page && <Loading label="Loading profiles…" />}
       {page && page.items.length === 0 && (
         <Empty>{q ? <p>No profile matches “{q}”.</p> : <p>No profiles yet.</p>}</Empty>
