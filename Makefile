@@ -106,7 +106,7 @@ deploy-all: require-cluster ## Apply every manifest (kubectl apply -k k8s/simple
 	$(KUBECTL) delete job migrate --ignore-not-found
 	kubectl apply -k $(KUSTOMIZE_DIR)
 
-wait-pods: require-cluster ## Wait for postgres, redis, rabbitmq, server, worker, client, in that order
+wait-pods: require-cluster ## Wait for postgres, redis, rabbitmq, server, worker, client, nginx, jaeger, in that order
 	$(KUBECTL) rollout status statefulset/postgres --timeout=180s
 	$(KUBECTL) rollout status deployment/redis --timeout=120s
 	$(KUBECTL) rollout status statefulset/rabbitmq --timeout=240s
@@ -116,6 +116,7 @@ wait-pods: require-cluster ## Wait for postgres, redis, rabbitmq, server, worker
 	$(KUBECTL) rollout status deployment/worker --timeout=180s
 	$(KUBECTL) rollout status deployment/client --timeout=180s
 	$(KUBECTL) rollout status deployment/nginx --timeout=120s
+	$(KUBECTL) rollout status deployment/jaeger --timeout=120s
 
 start: require-kind require-kubectl require-docker ## Kind cluster, images built and loaded, everything applied and ready
 	$(MAKE) cluster-create
@@ -125,7 +126,7 @@ start: require-kind require-kubectl require-docker ## Kind cluster, images built
 	@# Same tag, new image: pods already running would keep the old one without a restart.
 	$(KUBECTL) rollout restart deployment/server deployment/worker deployment/client
 	$(MAKE) wait-pods
-	@echo "API and client: $(API)   client direct: http://localhost:3000   Grafana: http://localhost:30081"
+	@echo "API and client: $(API)   client direct: http://localhost:3000   Grafana: http://localhost:30081   Jaeger: http://localhost:16686"
 
 stop: require-cluster ## Scale every workload to zero (data volumes kept)
 	$(KUBECTL) scale deployment --all --replicas=0
@@ -138,7 +139,7 @@ restart: require-cluster ## Restart the service's pods (server, worker, client),
 status: require-cluster ## Pods, services, autoscalers and disruption budgets
 	$(KUBECTL) get pods,svc,hpa,pdb,jobs -o wide
 
-logs: require-cluster ## Logs of one component: make logs COMPONENT=server|worker|client|nginx|postgres|redis|rabbitmq|minio
+logs: require-cluster ## Logs of one component: make logs COMPONENT=server|worker|client|nginx|postgres|redis|rabbitmq|minio|jaeger
 	@case "$(COMPONENT)" in \
 	  server|worker|client|migrate) selector='app.kubernetes.io/name=profile-service,app.kubernetes.io/component=$(COMPONENT)' ;; \
 	  *) selector='app.kubernetes.io/name=$(COMPONENT)' ;; \
