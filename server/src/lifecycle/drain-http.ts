@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export async function drainConnections(server: Server, lingerMs: number): Promise<void> {
   if (!server.listening) return;
+  await acceptQueued(server);
   // net.Server's close: stops accepting, and (unlike http.Server's) leaves open connections alone.
   net.Server.prototype.close.call(server);
   const deadline = Date.now() + lingerMs;
@@ -21,3 +22,26 @@ export async function drainConnections(server: Server, lingerMs: number): Promis
 
 const openConnections = (server: Server) =>
   new Promise<number>((resolve) => server.getConnections((err, count) => resolve(err ? 0 : count)));
+
+/**
+ * Lets the event loop accept the connections the kernel has already queued: closing the listener
+ * resets them, requests and all, and a shutdown signal handled in the same turn as their arrival
+ * would close it before they were taken. A turn of the loop accepts about one, so this turns until
+ * one brings none (bounded in time, in case connections keep coming).
+ */
+async function acceptQueued(server: Server, maxMs = 250): Promise<void> {
+  const until = Date.now() + maxMs;
+  let accepted = 0;
+  const count = () => {
+    accepted += 1;
+  };
+  server.on('connection', count);
+  try {
+    for (let seen = -1; accepted !== seen && Date.now() < until; ) {
+      seen = accepted;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    server.off('connection', count);
+  }
+}
