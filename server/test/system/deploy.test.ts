@@ -45,6 +45,11 @@ type Container = {
 
 /** The variables the config reads, from its own declaration. */
 const configVariables = (): Set<string> => new Set(CONFIG_VARIABLES);
+/**
+ * A variable the service reads: one its config declares, or a standard OTEL_* one, which the
+ * OpenTelemetry SDK reads itself (test/system/trace-backend.test.ts checks those names).
+ */
+const isRead = (known: Set<string>, name: string) => known.has(name) || name.startsWith('OTEL_');
 
 describe('Kubernetes manifests (k8s/simple)', { skip: kubectl.skip }, () => {
   let objects: K8sObject[];
@@ -135,7 +140,7 @@ describe('Kubernetes manifests (k8s/simple)', { skip: kubectl.skip }, () => {
     const configMap = find('ConfigMap', 'profile-config').data as Record<string, string>;
     const secret = find('Secret', 'profile-secrets').stringData as Record<string, string>;
     for (const name of Object.keys(configMap))
-      assert.ok(known.has(name), `ConfigMap sets ${name}, which the config does not read`);
+      assert.ok(isRead(known, name), `ConfigMap sets ${name}, which the config does not read`);
     const ours = objects
       .filter((o) => ['Deployment', 'Job'].includes(o.kind))
       .flatMap((o) =>
@@ -158,7 +163,7 @@ describe('Kubernetes manifests (k8s/simple)', { skip: kubectl.skip }, () => {
         Object.assign(env, configMap);
       }
       for (const e of c.env ?? []) {
-        assert.ok(known.has(e.name), `${owner} sets ${e.name}, which the config does not read`);
+        assert.ok(isRead(known, e.name), `${owner} sets ${e.name}, which the config does not read`);
         const ref = e.valueFrom?.secretKeyRef;
         if (ref) {
           assert.equal(ref.name, 'profile-secrets');
@@ -279,7 +284,7 @@ describe('docker-compose.yml', () => {
     for (const [name, svc] of app) {
       const env = svc.environment ?? {};
       for (const key of Object.keys(env))
-        assert.ok(known.has(key), `${name} sets ${key}, which the config does not read`);
+        assert.ok(isRead(known, key), `${name} sets ${key}, which the config does not read`);
       const config = loadConfig(env);
       assert.ok(config.auth.issuer, `${name}: AUTH_ISSUER`);
       if (name === 'issuer') continue;
