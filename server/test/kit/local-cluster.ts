@@ -72,6 +72,12 @@ export type ClusterOptions = {
   log?: (msg: string) => void;
   /** Prometheus is optional for a user (skipped with a note when absent); tests require it. */
   requirePrometheus?: boolean;
+  /**
+   * Every alert rule's `for:` in the cluster's copy of deploy/prometheus's rules, every group at the
+   * config's evaluation interval (a test that watches an alert fire, e.g. '10s'); absent: the rules
+   * as deployed.
+   */
+  alertFor?: string;
   /** Replaces tools found on the machine (tests of a failed start). */
   tools?: Partial<ClusterTools>;
 };
@@ -178,7 +184,7 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
 
   const edgeSetup = { dir: opts.dir, root: ROOT, track, log };
   const nginx = await startNginx(edgeSetup, bin(tools.nginx), ports.edge, ports.servers);
-  const prometheus = await startPrometheus(edgeSetup, tools.prometheus.path, ports);
+  const prometheus = await startPrometheus(edgeSetup, tools.prometheus.path, ports, opts.alertFor);
 
   return {
     dir: opts.dir,

@@ -45,7 +45,7 @@ async function load(urls: () => string, concurrency: number, stop: Promise<unkno
 // Tools are looked up before anything starts: a machine without nginx skips (fails under CI=true)
 // instead of starting half a cluster.
 const skip = await localClusterUnavailable();
-describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () => {
+describe('local cluster (make local-cluster)', { skip, timeout: 420_000 }, () => {
   let cluster: LocalCluster;
   const prefix = uniquePrefix('cluster');
   const namespace = `cluster-test-${process.pid}-${Date.now()}`;
@@ -75,6 +75,9 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
         DB_READ_MAX_LAG: '1s',
       },
       requirePrometheus: true,
+      // The deployed rules, but an alert fires 10 s into its condition, not after a minute or more,
+      // and every group is evaluated every 5 s.
+      alertFor: '10s',
     });
     for (let i = 0; i < 20; i++) {
       const res = await fetch(`${cluster.edge}/api/v1/profiles`, {
@@ -204,6 +207,48 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     );
   });
 
+  type Alert = { labels: Record<string, string>; state: 'pending' | 'firing'; activeAt: string };
+  const prometheus = <T>(path: string) =>
+    json<{ status: string; data: T }>(`${cluster.prometheusUrl}${path}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
+
+  it('Prometheus evaluates every rule of alerts.yml and slo.yml, and records the SLO ratios from the real metrics', async () => {
+    type Groups = { groups: { name: string; file: string; rules: { name: string; health: string }[] }[] };
+    const groups = await eventually(
+      'every rule group has been evaluated without error',
+      async () => (await prometheus<Groups>('/api/v1/rules')).body.data.groups,
+      {
+        until: (gs) => gs.length > 0 && gs.every((g) => g.rules.every((r) => r.health === 'ok')),
+        intervalMs: 500,
+      },
+    );
+    const files = new Set(groups.map((g) => g.file.replace(/.*\//, '')));
+    assert.deepEqual([...files].sort(), ['alerts.yml', 'slo.yml']);
+    // The recording rules' selectors match what the instances export (job, route templates, le). With
+    // no request in the last 5 minutes a ratio is 0/0 (NaN, which alerts on nothing): reads go on.
+    for (const ratio of ['job:api_request_errors:ratio_rate5m', 'job:api_request_slow:ratio_rate5m']) {
+      type Vector = { result: { metric: Record<string, string>; value: [number, string] }[] };
+      const [sample] = await eventually(
+        `${ratio} is recorded, a number`,
+        async () => {
+          for (let i = 0; i < 5; i++)
+            await (await fetch(`${cluster.edge}/api/v1/profiles/${pick()}`)).arrayBuffer();
+          const query = `/api/v1/query?query=${encodeURIComponent(ratio)}`;
+          return (await prometheus<Vector>(query)).body.data.result;
+        },
+        {
+          until: (r) => r.length === 1 && Number.isFinite(Number(r[0]?.value[1])),
+          intervalMs: 500,
+          timeoutMs: 30_000,
+        },
+      );
+      assert.equal(sample?.metric.job, 'profile-server');
+      const value = Number(sample?.value[1]);
+      assert.ok(value >= 0 && value <= 1, `${ratio} = ${value}`);
+    }
+  });
+
   it('SIGKILL of one instance under load: no GET fails (nginx retries another)', async (ctx) => {
     const victim = cluster.servers[1] as LocalCluster['servers'][number];
     // The next tests need all three again, whatever happens here.
@@ -277,5 +322,63 @@ describe('local cluster (make local-cluster)', { skip, timeout: 300_000 }, () =>
     } finally {
       await cluster.replica.start();
     }
+  });
+
+  it('a SIGKILLed instance fires ProfileInstanceDown in Prometheus (pending, then firing), resolved once it is back', async (ctx) => {
+    const victim = cluster.servers[2] as LocalCluster['servers'][number];
+    const instance = `127.0.0.1:${victim.port}`;
+    ctx.after(async () => {
+      if (victim.proc?.child.exitCode !== null || victim.proc.child.signalCode !== null) await victim.start();
+    });
+    const down = async () =>
+      (await prometheus<{ alerts: Alert[] }>('/api/v1/alerts')).body.data.alerts.filter(
+        (a) => a.labels.alertname === 'ProfileInstanceDown' && a.labels.instance === instance,
+      );
+    // Up and scraped: no alert for it, pending or firing.
+    await eventually('no ProfileInstanceDown for the instance while it is up', down, {
+      until: (alerts) => alerts.length === 0,
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+
+    const killed = Date.now();
+    await victim.stop('SIGKILL');
+    let pendingAfter: number | undefined;
+    const [alert] = await eventually(
+      `ProfileInstanceDown fires for ${instance}`,
+      async () => {
+        const alerts = await down();
+        if (pendingAfter === undefined && alerts.some((a) => a.state === 'pending'))
+          pendingAfter = Date.now() - killed;
+        return alerts;
+      },
+      { until: (alerts) => alerts.some((a) => a.state === 'firing'), timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const firingAfter = Date.now() - killed;
+    assert.deepEqual(
+      { ...alert?.labels, state: alert?.state },
+      {
+        alertname: 'ProfileInstanceDown',
+        instance,
+        job: 'profile-server',
+        severity: 'page',
+        state: 'firing',
+      },
+    );
+    // `for:` is honoured: pending first (seen while polling), firing 10 s or more after the kill.
+    assert.ok(pendingAfter !== undefined && pendingAfter < firingAfter, `pending seen at ${pendingAfter} ms`);
+    assert.ok(firingAfter >= 10_000, `firing after ${firingAfter} ms`);
+
+    await victim.start();
+    const back = Date.now();
+    await eventually(`ProfileInstanceDown for ${instance} resolves`, down, {
+      until: (alerts) => alerts.length === 0,
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+    process.stdout.write(
+      `# ProfileInstanceDown: pending ${pendingAfter} ms and firing ${firingAfter} ms after the SIGKILL; ` +
+        `resolved ${Date.now() - back} ms after the instance was ready again\n`,
+    );
   });
 });

@@ -2,6 +2,7 @@
 // repository's own config (deploy/) with its ports moved to the cluster's.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { type Proc, startProc, waitHttp } from './processes.js';
 
 export type EdgeSetup = {
@@ -47,11 +48,44 @@ export function prometheusConfig(root: string, servers: readonly number[], worke
   return conf;
 }
 
-/** Prometheus with its alert rules, or undefined (with a note) when it is not installed. */
+/** The rule files a Prometheus config loads (its `rule_files`, relative to it). */
+export function ruleFiles(config: string): string[] {
+  const files = (parse(config) as { rule_files?: string[] }).rule_files ?? [];
+  for (const f of files)
+    if (!/^[\w.-]+$/.test(f)) throw new Error(`rule file ${f}: the cluster copies plain file names only`);
+  return files;
+}
+
+type RuleFile = {
+  groups: { name: string; interval?: string; rules: { alert?: string; record?: string; for?: string }[] }[];
+};
+
+/**
+ * A rule file of deploy/prometheus as the cluster loads it: unchanged, or with every alert's `for:`
+ * set to `alertFor` and every group evaluated at the config's interval (a test that watches rules
+ * work needs no minute of waiting; the expressions, labels and annotations stay those deployed).
+ */
+export function clusterRules(root: string, file: string, alertFor?: string): string {
+  const text = readFileSync(join(root, 'deploy/prometheus', file), 'utf8');
+  if (!alertFor) return text;
+  const rules = parse(text) as RuleFile;
+  for (const group of rules.groups) {
+    delete group.interval;
+    for (const rule of group.rules) if (rule.alert && rule.for) rule.for = alertFor;
+  }
+  const note = `every alert's \`for:\` set to ${alertFor}, every group at the global interval, for a test`;
+  return `# deploy/prometheus/${file}: ${note}.\n${stringify(rules)}`;
+}
+
+/**
+ * Prometheus with the rule files local-cluster.yml names (copied beside it), or undefined (with a
+ * note) when it is not installed.
+ */
 export async function startPrometheus(
   setup: EdgeSetup,
   bin: string | undefined,
   ports: { prometheus: number; servers: readonly number[]; workers: readonly number[] },
+  alertFor?: string,
 ): Promise<Proc | undefined> {
   if (!bin) {
     setup.log('Prometheus is not installed (apt-get install prometheus): running without it');
@@ -59,12 +93,11 @@ export async function startPrometheus(
   }
   const promDir = join(setup.dir, 'prometheus');
   mkdirSync(promDir, { recursive: true });
-  writeFileSync(
-    join(promDir, 'local-cluster.yml'),
-    prometheusConfig(setup.root, ports.servers, ports.workers),
-  );
-  writeFileSync(join(promDir, 'alerts.yml'), readFileSync(join(setup.root, 'deploy/prometheus/alerts.yml')));
-  setup.log(`Prometheus on ${ports.prometheus}`);
+  const config = prometheusConfig(setup.root, ports.servers, ports.workers);
+  writeFileSync(join(promDir, 'local-cluster.yml'), config);
+  for (const file of ruleFiles(config))
+    writeFileSync(join(promDir, file), clusterRules(setup.root, file, alertFor));
+  setup.log(`Prometheus on ${ports.prometheus}${alertFor ? ` (alerts' for: ${alertFor})` : ''}`);
   const args = [
     `--config.file=${join(promDir, 'local-cluster.yml')}`,
     `--storage.tsdb.path=${join(promDir, 'data')}`,
