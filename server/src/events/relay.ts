@@ -1,6 +1,8 @@
+import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Transport } from '../queue/transport.js';
 import type { OutboxRepository } from '../repository/outbox.js';
+import { contextOfTraceparent } from '../telemetry/trace-context.js';
 
 const BATCH = 100;
 
@@ -24,7 +26,12 @@ export function createEventRelay(opts: {
     if (stopping) return;
     let full = false;
     relaying = opts.outbox
-      .relay(BATCH, (e) => opts.transport.publishEvent(e.routing_key, e.payload, e.seq))
+      // Each event goes out in the context of the change that wrote it, not this loop's.
+      .relay(BATCH, (e) =>
+        context.with(contextOfTraceparent(e.traceparent), () =>
+          opts.transport.publishEvent(e.routing_key, e.payload, e.seq),
+        ),
+      )
       .then((n) => {
         full = n === BATCH;
       })

@@ -2,10 +2,13 @@
 // the submitter, so the event stream sends it to them (and admins) only. Written by the same
 // statement as the change.
 
-/** The CTE body inserting one event per row of the CTE `t` (tasks just changed, every column). */
-export const taskEventFrom = (t = 't') =>
-  `INSERT INTO outbox_events (routing_key, payload)
-   SELECT 'task.' || ${t}.status, jsonb_build_object(
+/**
+ * The CTE body inserting one event per row of the CTE `t` (tasks just changed, every column);
+ * `traceparent` is a SQL expression (a parameter: the context that changed the task).
+ */
+export const taskEventFrom = (t = 't', traceparent = 'NULL') =>
+  `INSERT INTO outbox_events (routing_key, traceparent, payload)
+   SELECT 'task.' || ${t}.status, ${traceparent}::text, jsonb_build_object(
      'id', ${t}.id, 'type', ${t}.type, 'status', ${t}.status, 'attempts', ${t}.attempts,
      'max_attempts', ${t}.max_attempts, 'run_at', ${t}.run_at, 'created_at', ${t}.created_at,
      'updated_at', ${t}.updated_at, 'started_at', ${t}.started_at, 'finished_at', ${t}.finished_at,

@@ -1,4 +1,5 @@
 import { flushLogger, type Logger } from '../telemetry/logger.js';
+import { flushTraces } from '../telemetry/trace-context.js';
 
 /**
  * On SIGTERM or SIGINT, runs `stop` once and exits 0; exits 1 if it fails or outlasts the grace period
@@ -21,6 +22,7 @@ export function onShutdownSignal(opts: { logger: Logger; graceMs: number; stop: 
     try {
       await opts.stop();
       logger.info({ ms: Date.now() - started }, 'stopped');
+      await flushTraces();
       flushLogger(logger);
       process.exit(0);
     } catch (err) {

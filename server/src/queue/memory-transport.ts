@@ -1,4 +1,7 @@
+import { type Headers, tracedConsume, tracedPublish } from './message-tracing.js';
 import type { BrokerEvent, Consumer, Disposition, TaskMessage, Transport } from './transport.js';
+
+type Envelope = { message: TaskMessage; headers: Headers };
 
 /**
  * The in-process transport of embedded mode. It loses its queue on exit, which is safe: the tasks
@@ -11,7 +14,7 @@ export function createMemoryTransport(): Transport & {
   // The last events are kept for inspection, and handed to this process's subscribers.
   const events: BrokerEvent[] = [];
   const subscribers = new Set<(event: BrokerEvent) => void>();
-  const queue: TaskMessage[] = [];
+  const queue: Envelope[] = [];
   const consumers = new Set<() => void>();
   const deadLettered: TaskMessage[] = [];
   const wake = () => {
@@ -22,12 +25,13 @@ export function createMemoryTransport(): Transport & {
     kind: 'memory',
     deadLettered,
     events,
-    async publishEvent(routingKey, payload, seq) {
-      const event = { routingKey, payload, seq };
-      events.push(event);
-      if (events.length > 1000) events.shift();
-      for (const deliver of subscribers) deliver(event);
-    },
+    publishEvent: (routingKey, payload, seq) =>
+      tracedPublish('events', async () => {
+        const event = { routingKey, payload, seq };
+        events.push(event);
+        if (events.length > 1000) events.shift();
+        for (const deliver of subscribers) deliver(event);
+      }),
     async subscribeEvents(handler) {
       subscribers.add(handler);
       return {
@@ -36,23 +40,25 @@ export function createMemoryTransport(): Transport & {
         },
       };
     },
-    async publish(message) {
-      queue.push(message);
-      queueMicrotask(wake);
-    },
+    publish: (message) =>
+      tracedPublish('tasks', async (headers) => {
+        queue.push({ message, headers });
+        queueMicrotask(wake);
+      }),
     async consume(handler: (m: TaskMessage) => Promise<Disposition>, prefetch: number): Promise<Consumer> {
       let inFlight = 0;
       let stopped = false;
       let drained: (() => void) | undefined;
       const pump = () => {
         while (!stopped && inFlight < prefetch && queue.length > 0) {
-          const message = queue.shift() as TaskMessage;
+          const envelope = queue.shift() as Envelope;
+          const { message } = envelope;
           inFlight++;
-          handler(message)
+          tracedConsume('tasks', envelope.headers, () => handler(message))
             .then((d) => {
               if (d === 'dead-letter') deadLettered.push(message);
             })
-            .catch(() => queue.push(message)) // an unsettled delivery goes back, as a nack would
+            .catch(() => queue.push(envelope)) // an unsettled delivery goes back, as a nack would
             .finally(() => {
               inFlight--;
               if (stopped && inFlight === 0) drained?.();

@@ -3,6 +3,7 @@ import { sqlState } from '../db/database.js';
 import { ERRORS } from '../errors.js';
 import { profileEventFrom } from '../events/profile-events.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom, UPLOAD_INTENT_DELAY_MS } from '../tasks/media-delete.js';
+import { activeTraceparent } from '../telemetry/trace-context.js';
 import { type ProfileRecord, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
 import { notifyIfDue } from './tasks.js';
 
@@ -104,7 +105,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
                version = version + 1, updated_at = GREATEST($11, profiles.created_at)
              FROM i WHERE profiles.id = i.profile_id
              RETURNING ${profileColumnsOf('profiles')}
-           ), e AS (${profileEventFrom('updated', 'p.updated_at')})
+           ), e AS (${profileEventFrom('updated', 'p.updated_at', '$12')})
            SELECT p.*, i.created_at AS image_created_at FROM p, i`,
         [
           image.id,
@@ -118,6 +119,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
           image.medium_key,
           image.thumbnail_key,
           now,
+          activeTraceparent(),
         ],
         'image_insert',
       );
@@ -203,10 +205,10 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
              version = version + 1, updated_at = GREATEST($3, profiles.created_at)
            FROM i WHERE profiles.id = i.profile_id
            RETURNING ${profileColumnsOf('profiles')}
-         ), e AS (${profileEventFrom('updated', 'p.updated_at')}),
+         ), e AS (${profileEventFrom('updated', 'p.updated_at', '$6')}),
          t AS (${mediaDeleteFrom('i', '$4', '$5')})
          SELECT p.* FROM p ${notifyIfDue('t')}`,
-        [imageId, profileId, now, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts],
+        [imageId, profileId, now, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts, activeTraceparent()],
         'image_delete',
       );
       return rows[0] && toProfile(rows[0]);

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 
-export type OutboxEvent = { id: string; routing_key: string; payload: unknown };
+export type OutboxEvent = { id: string; routing_key: string; payload: unknown; traceparent?: string | null };
 
 /** An event as the stream sends it: numbered in the order it was published. */
 export type StreamedEvent = { seq: number; routing_key: string; payload: Record<string, unknown> };
@@ -35,7 +35,7 @@ export function createOutboxRepository(db: Pick<Database, 'transaction' | 'query
            )
            UPDATE outbox_events o SET seq = numbered.seq, relayed_at = now()
            FROM numbered WHERE o.id = numbered.id
-           RETURNING o.id::text AS id, o.seq::text AS seq, o.routing_key, o.payload`,
+           RETURNING o.id::text AS id, o.seq::text AS seq, o.routing_key, o.payload, o.traceparent`,
           [limit],
           'outbox_take',
         );

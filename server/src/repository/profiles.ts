@@ -5,6 +5,7 @@ import { profileEventFrom } from '../events/profile-events.js';
 import type { Cursor } from '../lib/cursor.js';
 import type { ProfileRecord } from '../services/profile-views.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom } from '../tasks/media-delete.js';
+import { activeTraceparent } from '../telemetry/trace-context.js';
 import { notifyIfDue } from './tasks.js';
 
 export type { ProfileChanges, ProfileRecord };
@@ -90,9 +91,9 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
           `WITH p AS (
              INSERT INTO profiles (id, name, email, bio, owner_sub, version, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING ${PROFILE_COLUMNS}
-           ), e AS (${profileEventFrom('created', 'p.updated_at')})
+           ), e AS (${profileEventFrom('created', 'p.updated_at', '$7')})
            SELECT * FROM p`,
-          [p.id, p.name, p.email, p.bio, p.owner, p.now],
+          [p.id, p.name, p.email, p.bio, p.owner, p.now, activeTraceparent()],
           'profile_insert',
         )
         .catch(conflicts);
@@ -152,7 +153,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
              WHERE id = $1 AND ($6::integer[] IS NULL OR version = ANY($6::integer[]))
                AND ($7::text IS NULL OR owner_sub = $7::text)
              RETURNING ${PROFILE_COLUMNS}
-           ), e AS (${profileEventFrom('updated', 'p.updated_at')})
+           ), e AS (${profileEventFrom('updated', 'p.updated_at', '$8')})
            SELECT * FROM p`,
           [
             id,
@@ -162,6 +163,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
             now,
             expected ?? null,
             actorSub(actor),
+            activeTraceparent(),
           ],
           'profile_update',
         )
@@ -188,13 +190,13 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
         const rows = await tx.query<ProfileRow>(
           `WITH p AS (
              DELETE FROM profiles WHERE id = $1 RETURNING ${PROFILE_COLUMNS}
-           ), e AS (${profileEventFrom('deleted', 'now()')}),
+           ), e AS (${profileEventFrom('deleted', 'now()', '$4')}),
            i AS (
              DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
              RETURNING original_key, medium_key, thumbnail_key
            ), t AS (${mediaDeleteFrom('i', '$2', '$3')})
            SELECT p.* FROM p ${notifyIfDue('t')}`,
-          [id, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts],
+          [id, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts, activeTraceparent()],
           'profile_delete',
         );
         const row = rows[0];

@@ -2,6 +2,7 @@ import type { Task } from '../api/schemas/task.js';
 import type { Queryable } from '../db/database.js';
 import { taskEventFrom } from '../events/task-events.js';
 import type { Cursor } from '../lib/cursor.js';
+import { activeTraceparent } from '../telemetry/trace-context.js';
 
 export type { Task };
 
@@ -33,7 +34,8 @@ function toTask(r: TaskRow): Task {
   };
 }
 
-export type DueTask = { id: string; type: string };
+/** A task handed out: what its message carries, and the context its submitter left with it. */
+export type DueTask = { id: string; type: string; traceparent: string | null; created_at: Date };
 
 /** NOTIFY channel telling schedulers that a task became due. */
 export const DUE_CHANNEL = 'tasks_due';
@@ -63,11 +65,20 @@ export function createTaskRepository(
     }) {
       const rows = await db.query<TaskRow>(
         `WITH t AS (
-           INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by)
-           VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7) RETURNING *
-         ), e AS (${taskEventFrom()})
+           INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by, traceparent)
+           VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7, $8) RETURNING *
+         ), e AS (${taskEventFrom('t', '$8')})
          SELECT ${COLUMNS_OF_T} FROM t ${notifyIfDue('t')}`,
-        [t.id, t.type, JSON.stringify(t.payload), t.maxAttempts, t.runAt, t.now, t.submittedBy],
+        [
+          t.id,
+          t.type,
+          JSON.stringify(t.payload),
+          t.maxAttempts,
+          t.runAt,
+          t.now,
+          t.submittedBy,
+          activeTraceparent(),
+        ],
         'task_insert',
       );
       return toTask(rows[0] as TaskRow);
@@ -106,9 +117,9 @@ export function createTaskRepository(
            UPDATE tasks SET status = 'cancelled', updated_at = $2, finished_at = $2, lease_until = NULL
            WHERE id = $1 AND status IN ('scheduled', 'queued') AND ($3::text IS NULL OR submitted_by = $3::text)
            RETURNING *
-         ), e AS (${taskEventFrom()})
+         ), e AS (${taskEventFrom('t', '$4')})
          SELECT ${COLUMNS_OF_T} FROM t`,
-        [id, now, submitter],
+        [id, now, submitter, activeTraceparent()],
         'task_cancel',
       );
       return rows[0] && toTask(rows[0]);
@@ -172,7 +183,7 @@ export function createTaskRepository(
            LIMIT $1
            FOR UPDATE SKIP LOCKED
          )
-         RETURNING id, type`,
+         RETURNING id, type, traceparent, created_at`,
         [limit, leaseMs],
         'task_take_due',
       );
@@ -201,9 +212,9 @@ export function createTaskRepository(
              started_at = COALESCE(started_at, now()), updated_at = now()
            WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
            RETURNING *
-         ), e AS (${taskEventFrom()})
+         ), e AS (${taskEventFrom('t', '$3')})
          SELECT ${COLUMNS_OF_T} FROM t`,
-        [id, leaseMs],
+        [id, leaseMs, activeTraceparent()],
         'task_claim',
       );
       return rows[0] && toTask(rows[0]);
@@ -227,9 +238,9 @@ export function createTaskRepository(
            UPDATE tasks SET status = 'succeeded', result = $3, error = NULL, lease_until = NULL,
              finished_at = now(), updated_at = now()
            WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING *
-         ), e AS (${taskEventFrom()})
+         ), e AS (${taskEventFrom('t', '$4')})
          SELECT id FROM t`,
-        [id, attempt, JSON.stringify(result ?? null)],
+        [id, attempt, JSON.stringify(result ?? null), activeTraceparent()],
         'task_succeed',
       );
       return rows.length === 1;
@@ -241,9 +252,9 @@ export function createTaskRepository(
            UPDATE tasks SET status = 'scheduled', error = $3, lease_until = NULL,
              run_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now()
            WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING *
-         ), e AS (${taskEventFrom()})
+         ), e AS (${taskEventFrom('t', '$5')})
          SELECT id FROM t`,
-        [id, attempt, error, delayMs],
+        [id, attempt, error, delayMs, activeTraceparent()],
         'task_retry',
       );
       return rows.length === 1;
@@ -254,9 +265,9 @@ export function createTaskRepository(
         `WITH t AS (
            UPDATE tasks SET status = 'failed', error = $3, lease_until = NULL, finished_at = now(), updated_at = now()
            WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING *
-         ), e AS (${taskEventFrom()})
+         ), e AS (${taskEventFrom('t', '$4')})
          SELECT id FROM t`,
-        [id, attempt, error],
+        [id, attempt, error, activeTraceparent()],
         'task_fail',
       );
       return rows.length === 1;

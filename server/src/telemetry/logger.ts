@@ -1,11 +1,14 @@
 import pino, { type Logger } from 'pino';
+import { logTraceFields, mergeTraceFields } from './trace-context.js';
 
 export type { Logger };
 
 /**
  * JSON logs to stdout. In production the destination is asynchronous and buffered (lines are written
  * in 4 KiB batches, not one write per request); it is flushed at least once a second so a quiet
- * server never holds lines back, and `flushLogger` empties it before exit.
+ * server never holds lines back, and `flushLogger` empties it before exit. A line written inside a
+ * traced span carries its `trace_id` and `span_id` (read from the OpenTelemetry API: nothing to read,
+ * and nothing added, when tracing is off).
  */
 export function createLogger(opts: {
   level: string;
@@ -30,6 +33,8 @@ export function createLogger(opts: {
       base: { service: 'profile-service', ...opts.base },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: logTraceFields,
+      mixinMergeStrategy: mergeTraceFields,
     },
     destination,
   );

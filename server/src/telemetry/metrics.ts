@@ -1,17 +1,30 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  Registry,
+  type RegistryContentType,
+} from 'prom-client';
 import type { PoolStats } from '../db/database.js';
+import { createExposition } from './exposition.js';
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
-  const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-
+  // Created as OpenMetrics, which prom-client requires of a histogram with exemplars, then served as
+  // Prometheus text unless a scraper asks for OpenMetrics (see exposition.ts).
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status code',
     labelNames: ['method', 'route', 'status_code'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    // The trace id of a request observed in a bucket: from a latency spike to one of its traces.
+    enableExemplars: true,
     registers: [registry],
   });
+  registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   const dbQueryDuration = new Histogram({
     name: 'db_query_duration_seconds',
@@ -60,6 +73,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
 
   return {
     registry,
+    exposition: createExposition(registry),
     httpDuration,
     cache,
     tasks,
@@ -91,7 +105,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-function createCacheMetrics(registry: Registry) {
+function createCacheMetrics(registry: Registry<RegistryContentType>) {
   const registers = [registry];
   return {
     hits: new Counter({
@@ -149,7 +163,7 @@ function createCacheMetrics(registry: Registry) {
 
 export type CacheMetrics = ReturnType<typeof createCacheMetrics>;
 
-function createTaskMetrics(registry: Registry) {
+function createTaskMetrics(registry: Registry<RegistryContentType>) {
   const registers = [registry];
   return {
     submitted: new Counter({
@@ -212,7 +226,7 @@ function createTaskMetrics(registry: Registry) {
 
 export type TaskMetrics = ReturnType<typeof createTaskMetrics>;
 
-function createImageMetrics(registry: Registry) {
+function createImageMetrics(registry: Registry<RegistryContentType>) {
   const registers = [registry];
   return {
     uploads: new Counter({

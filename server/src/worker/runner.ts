@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { createEventRelay } from '../events/relay.js';
 import { clip } from '../lib/clip.js';
@@ -6,6 +7,7 @@ import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
 import { backoffMs, PermanentTaskError, type TaskType } from '../tasks/task-type.js';
 import type { TaskMetrics } from '../telemetry/metrics.js';
+import { inAttemptSpan, publishInSubmitterContext } from './task-trace.js';
 
 export type WorkerOptions = {
   repo: Pick<TaskRepository, 'takeDue' | 'release' | 'claim' | 'heartbeat' | 'succeed' | 'retry' | 'fail'>;
@@ -46,7 +48,9 @@ export function createWorker(opts: WorkerOptions) {
       // The whole batch is in flight at once: each confirm waits on the broker's disk, so one at a
       // time would cap a worker at a few dozen tasks per second.
       const outcomes = await Promise.allSettled(
-        due.map((task) => transport.publish({ id: task.id, type: task.type })),
+        due.map((task) =>
+          publishInSubmitterContext(task, () => transport.publish({ id: task.id, type: task.type })),
+        ),
       );
       const failed: string[] = [];
       outcomes.forEach((outcome, i) => {
@@ -82,16 +86,24 @@ export function createWorker(opts: WorkerOptions) {
     else tick();
   }
 
-  async function handle(message: TaskMessage): Promise<Disposition> {
+  const handle = (message: TaskMessage): Promise<Disposition> =>
+    inAttemptSpan(message.type, message.id, (span) => attempt(message, span));
+
+  async function attempt(message: TaskMessage, span: Span): Promise<Disposition> {
     const task = await repo.claim(message.id, opts.leaseMs);
     // Finished, cancelled, or running under another live lease: a duplicate delivery.
-    if (!task) return 'ack';
+    if (!task) {
+      span.setAttribute('task.outcome', 'duplicate');
+      return 'ack';
+    }
+    span.setAttribute('task.attempt', task.attempts);
     const type = types.get(task.type);
     const attempt = task.attempts;
     if (!type || attempt > task.max_attempts) {
       const why = type ? 'its worker stopped during the last attempt' : `unknown task type "${task.type}"`;
       await repo.fail(task.id, attempt, why);
       metrics.finished.inc({ type: task.type, outcome: 'failed' });
+      span.setAttribute('task.outcome', 'failed');
       return 'dead-letter';
     }
 
@@ -120,6 +132,7 @@ export function createWorker(opts: WorkerOptions) {
       });
       await repo.succeed(task.id, attempt, result);
       metrics.finished.inc({ type: task.type, outcome: 'succeeded' });
+      span.setAttribute('task.outcome', 'succeeded');
       return 'ack';
     } catch (err) {
       // Bounded as the API documents it: a handler's message may be of any length.
@@ -127,10 +140,12 @@ export function createWorker(opts: WorkerOptions) {
       if (attempt < task.max_attempts && !(err instanceof PermanentTaskError)) {
         await repo.retry(task.id, attempt, error, backoffMs(type.retry, attempt));
         metrics.finished.inc({ type: task.type, outcome: 'retried' });
+        span.setAttribute('task.outcome', 'retried');
         return 'ack';
       }
       await repo.fail(task.id, attempt, error);
       metrics.finished.inc({ type: task.type, outcome: 'failed' });
+      span.setAttribute('task.outcome', 'failed');
       logger.warn({ task: task.id, type: task.type, error, attempt }, 'task failed for good');
       return 'dead-letter';
     } finally {

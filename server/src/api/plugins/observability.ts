@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { sampledTraceId } from '../../telemetry/trace-context.js';
 
 const SAFE_ID = /^[\w.:-]{1,128}$/;
 
@@ -52,7 +53,17 @@ export const observabilityPlugin = fp<{
         child = metrics.httpDuration.labels(request.method, route, String(status));
         children.set(key, child);
       }
-      child.observe(reply.elapsedTime / 1000);
+      const seconds = reply.elapsedTime / 1000;
+      // A sampled request leaves its trace id as the bucket's exemplar (OpenMetrics scrapes show it).
+      const trace_id = sampledTraceId();
+      if (trace_id) {
+        const exemplarLabels: Record<string, string> = { trace_id };
+        metrics.httpDuration.observe({
+          labels: { method: request.method, route, status_code: String(status) },
+          value: seconds,
+          exemplarLabels,
+        });
+      } else child.observe(seconds);
       const level = QUIET_ROUTES.has(route) ? 'debug' : status >= 500 ? 'error' : 'info';
       request.log[level](
         {

@@ -6,6 +6,7 @@ import { type Database, withTimeout } from '../../db/database.js';
 import { ERRORS } from '../../errors.js';
 import { clip } from '../../lib/clip.js';
 import type { ObjectStorage } from '../../storage/storage.js';
+import { wantsOpenMetrics } from '../../telemetry/exposition.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 import { problems } from '../schemas/problem.js';
 import { type Check, Readiness } from '../schemas/readiness.js';
@@ -31,7 +32,7 @@ export type SystemDeps = {
   cache: Pick<ProfileCache, 'health'>;
   /** The broker, where this process needs one (the worker): unready while it is unreachable. */
   queue?: { connected(): boolean } | undefined;
-  metrics: Pick<Metrics, 'registry'>;
+  metrics: Pick<Metrics, 'exposition'>;
   lifecycle: Lifecycle;
   /** Media storage, where this process serves uploads: unready while it is unreachable. */
   storage?: Pick<ObjectStorage, 'ping' | 'driver'> | undefined;
@@ -131,8 +132,12 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemDeps> = async (app, d
       if (deps.metricsToken && !sameSecret(request.headers.authorization, `Bearer ${deps.metricsToken}`)) {
         throw ERRORS.unauthenticated();
       }
-      reply.type(deps.metrics.registry.contentType);
-      return deps.metrics.registry.metrics();
+      // OpenMetrics (with the duration histogram's trace exemplars) to a scraper that asks for it.
+      const { contentType, body } = await deps.metrics.exposition.render(
+        wantsOpenMetrics(request.headers.accept),
+      );
+      reply.type(contentType);
+      return body;
     },
   );
 };

@@ -1,0 +1,377 @@
+// Traces across processes, as production runs them: the server and the worker started with the
+// tracing bootstrap (`node --import ./dist/telemetry/tracing.js dist/cmd/<entry>.js`) against real
+// PostgreSQL, Redis and RabbitMQ, exporting OTLP/JSON to a receiver in this test. One trace runs
+// from the request that submits a task to the worker's outcome, a profile update's reaches the
+// relay's publish, a task delayed for hours links to its submitter, no attribute carries an email
+// or a query string; with tracing off the SDK is never loaded and nothing is sent.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { eventually } from '../kit/eventually.js';
+import { bearer, testProcessEnv } from '../kit/identity.js';
+import { type OtlpReceiver, type ReceivedSpan, SPAN_KIND, startOtlpReceiver } from '../kit/otlp-receiver.js';
+import {
+  createTestDatabase,
+  dropQueueNamespace,
+  QUEUE_URI,
+  REDIS_ADDRESS,
+  servicesUnavailable,
+  type TestDatabase,
+  uniqueNamespace,
+} from '../kit/services.js';
+
+const SERVER_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const skip = await servicesUnavailable('postgres', 'redis', 'rabbitmq');
+
+// Loaded before the bootstrap: says whether the SDK was ever resolved in the process.
+const PROBE = `import { registerHooks } from 'node:module';
+registerHooks({ resolve(specifier, context, next) {
+  if (specifier.startsWith('@opentelemetry/sdk-node')) process.stderr.write('[probe] sdk-node loaded\\n');
+  return next(specifier, context);
+} });
+`;
+
+type Proc = { output: () => string; port: number; stop: () => Promise<void> };
+
+/** An entry point of dist started as production starts it, the probe first. */
+async function start(entry: 'server' | 'worker', env: Record<string, string>, probe: string): Promise<Proc> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', probe, '--import', './dist/telemetry/tracing.js', `dist/cmd/${entry}.js`],
+    {
+      cwd: SERVER_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exit = once(proc, 'exit');
+  let exited = false;
+  void exit.then(() => {
+    exited = true;
+  });
+  const listening =
+    entry === 'server' ? /Server listening at http:\/\/127\.0\.0\.1:(\d+)/ : /"msg":"worker started"/;
+  await eventually(`the ${entry} starts`, () => listening.test(out), {
+    timeoutMs: 60_000,
+    stopIf: () => exited && `it exited:\n${out}`,
+  });
+  const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
+  return {
+    output: () => out,
+    port,
+    async stop() {
+      if (exited) return;
+      proc.kill('SIGTERM');
+      await Promise.race([exit, sleep(10_000).then(() => proc.kill('SIGKILL'))]);
+    },
+  };
+}
+
+const newTraceparent = () => {
+  const traceId = randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  return { traceId, spanId, header: `00-${traceId}-${spanId}-01` };
+};
+
+/** The first span `find` finds, once it has arrived. */
+const arrives = (what: string, find: () => ReceivedSpan | undefined) =>
+  eventually(what, find) as Promise<ReceivedSpan>;
+
+const byId = (spans: ReceivedSpan[]) => new Map(spans.map((s) => [s.spanId, s]));
+const isDb = (s: ReceivedSpan, system: string) =>
+  s.attributes['db.system.name'] === system || s.attributes['db.system'] === system;
+const statementOf = (s: ReceivedSpan) =>
+  String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? '');
+
+describe('traces across the server and the worker (OTLP to a receiver)', { skip }, () => {
+  let receiver: OtlpReceiver;
+  let db: TestDatabase;
+  let namespace: string;
+  let server: Proc;
+  let worker: Proc;
+  let api: string;
+  let probe: string;
+  const emails: string[] = [];
+
+  before(async () => {
+    // dist, as the image runs it (compiled once, under a lock, by the same script `npm start` uses).
+    execFileSync(process.execPath, ['../scripts/build-server.mjs'], { cwd: SERVER_ROOT, stdio: 'ignore' });
+    probe = join(mkdtempSync(join(tmpdir(), 'otel-probe-')), 'probe.mjs');
+    writeFileSync(probe, PROBE);
+    receiver = await startOtlpReceiver();
+    db = await createTestDatabase('tracing');
+    namespace = uniqueNamespace('tracing');
+    const env = {
+      ...(await testProcessEnv()),
+      DB_URI: db.uri,
+      REDIS_ADDRESS,
+      CACHE_KEY_PREFIX: `test:tracing:${process.pid}:{pc}:`,
+      QUEUE_URI,
+      QUEUE_NAMESPACE: namespace,
+      TASK_POLL_INTERVAL: '100ms',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+    server = await start('server', { ...env, SERVER_PORT: '0', OTEL_SERVICE_NAME: 'test-server' }, probe);
+    worker = await start(
+      'worker',
+      { ...env, WORKER_PORT: '0', DB_MIGRATE_ON_START: 'false', OTEL_SERVICE_NAME: 'test-worker' },
+      probe,
+    );
+    api = `http://127.0.0.1:${server.port}`;
+  });
+  after(async () => {
+    await Promise.all([server?.stop(), worker?.stop()]);
+    await receiver?.close();
+    await db?.drop();
+    if (namespace) await dropQueueNamespace(namespace).catch(() => {});
+  });
+
+  const call = async (
+    method: string,
+    path: string,
+    opts: { traceparent?: string; as?: string; body?: unknown } = {},
+  ) => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: {
+        ...(opts.traceparent ? { traceparent: opts.traceparent } : {}),
+        ...(opts.as ? await bearer(opts.as, { admin: opts.as.startsWith('admin') }) : {}),
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+    });
+    return {
+      status: res.status,
+      headers: res.headers,
+      json: (await res.json().catch(() => undefined)) as Record<string, unknown>,
+    };
+  };
+
+  it('the bootstrap started the SDK in both processes', () => {
+    for (const p of [server, worker]) {
+      assert.match(p.output(), /"msg":"tracing on"/);
+      assert.match(p.output(), /\[probe\] sdk-node loaded/);
+    }
+  });
+
+  it("one trace runs from the request that submits a task to the worker's outcome", async () => {
+    const tp = newTraceparent();
+    const submitted = await call('POST', '/api/v1/tasks/delayed', {
+      traceparent: tp.header,
+      as: 'admin@example.com',
+      body: { type: 'echo', payload: { n: 1 } },
+    });
+    assert.equal(submitted.status, 202);
+    const taskId = String(submitted.json.id);
+    const outcome = await arrives('the attempt span arrives', () =>
+      receiver.spans.find((s) => s.attributes['task.id'] === taskId && s.attributes['task.outcome']),
+    );
+    assert.equal(outcome.traceId, tp.traceId, 'the worker continued the submitting request');
+    assert.equal(outcome.attributes['task.attempt'], 1);
+    assert.equal(outcome.attributes['task.outcome'], 'succeeded');
+    await sleep(500); // the rest of the batch
+    const spans = receiver.trace(tp.traceId);
+    const ids = byId(spans);
+    const root = spans.find((s) => s.kind === SPAN_KIND.server && s.service === 'test-server');
+    assert.ok(root, 'the server span');
+    assert.equal(root.parentSpanId, tp.spanId, "a child of the caller's span");
+    const insert = spans.find((s) => isDb(s, 'postgresql') && /INSERT INTO tasks/.test(statementOf(s)));
+    assert.equal(insert?.service, 'test-server', 'the insert, in the request');
+    const consumer = ids.get(outcome.parentSpanId ?? '');
+    assert.equal(consumer?.kind, SPAN_KIND.consumer, 'the attempt runs in the delivery');
+    assert.equal(consumer?.service, 'test-worker');
+    const publish = ids.get(consumer?.parentSpanId ?? '');
+    assert.equal(publish?.kind, SPAN_KIND.producer, 'the delivery continues the publish');
+    assert.equal(
+      ids.get(publish?.parentSpanId ?? '')?.service,
+      'test-server',
+      "published in the submitter's context",
+    );
+    const below = spans.filter((s) => s.parentSpanId === outcome.spanId && isDb(s, 'postgresql'));
+    assert.ok(
+      below.some((s) => /UPDATE tasks SET status = 'succeeded'/.test(statementOf(s))),
+      'the outcome recorded',
+    );
+  });
+
+  it("a profile update's trace goes through the cache and the database to the relay's publish", async () => {
+    const email = `trace-${randomBytes(4).toString('hex')}@example.com`;
+    emails.push(email);
+    const created = await call('POST', '/api/v1/profiles', { as: email, body: { name: 'Ada', email } });
+    assert.equal(created.status, 201);
+    const tp = newTraceparent();
+    const patched = await call('PATCH', `/api/v1/profiles/${created.json.id}`, {
+      traceparent: tp.header,
+      as: email,
+      body: { bio: 'traced' },
+    });
+    assert.equal(patched.status, 200);
+    const relayed = await arrives('the relay publishes the event in the trace', () =>
+      receiver.trace(tp.traceId).find((s) => s.kind === SPAN_KIND.producer && s.service === 'test-worker'),
+    );
+    assert.match(relayed.name, new RegExp(`${namespace}\\.events`));
+    const spans = receiver.trace(tp.traceId);
+    assert.equal(
+      byId(spans).get(relayed.parentSpanId ?? '')?.service,
+      'test-server',
+      "in the update's context",
+    );
+    assert.ok(
+      spans.some((s) => isDb(s, 'redis')),
+      'the cache',
+    );
+    assert.ok(
+      spans.some((s) => isDb(s, 'postgresql') && /UPDATE profiles/.test(statementOf(s))),
+      'the database',
+    );
+    // The server's log lines of that request carry the trace (written in batches: waited for).
+    const line = new RegExp(`"trace_id":"${tp.traceId}","span_id":"[0-9a-f]{16}"`);
+    await eventually("the request's log line carries its trace", () => line.test(server.output()));
+  });
+
+  it('a task delayed for hours starts a trace of its own, linked to its submitter', async () => {
+    const tp = newTraceparent();
+    const submitted = await call('POST', '/api/v1/tasks/delayed', {
+      traceparent: tp.header,
+      as: 'admin@example.com',
+      body: { type: 'echo', payload: {}, delay: '1h' },
+    });
+    assert.equal(submitted.status, 202);
+    const taskId = String(submitted.json.id);
+    // Two hours later, as far as the scheduler can tell.
+    const client = new pg.Client({ connectionString: db.uri });
+    await client.connect();
+    await client.query(
+      `UPDATE tasks SET run_at = now(), created_at = now() - interval '2 hours' WHERE id = $1`,
+      [taskId],
+    );
+    await client.end();
+    const outcome = await arrives('the delayed attempt span', () =>
+      receiver.spans.find((s) => s.attributes['task.id'] === taskId && s.attributes['task.outcome']),
+    );
+    assert.notEqual(outcome.traceId, tp.traceId, 'not a child of the submission');
+    const schedule = await arrives('the schedule span', () =>
+      receiver.trace(outcome.traceId).find((s) => s.name === 'schedule echo'),
+    );
+    assert.equal(schedule.parentSpanId, undefined, 'a root');
+    assert.ok(
+      schedule.links.some((l) => l.traceId === tp.traceId),
+      'linked to the submitting trace',
+    );
+  });
+
+  it('no span carries an email address or a query string', async () => {
+    const email = emails[0] ?? 'nobody@example.com';
+    const tp = newTraceparent();
+    const found = await call('GET', `/api/v1/profiles?q=${encodeURIComponent(email)}&limit=5`, {
+      traceparent: tp.header,
+      as: 'admin@example.com',
+    });
+    assert.equal(found.status, 200);
+    const serverSpan = await arrives('the search span', () =>
+      receiver.trace(tp.traceId).find((s) => s.kind === SPAN_KIND.server),
+    );
+    assert.equal(serverSpan.attributes['url.path'], '/api/v1/profiles');
+    await sleep(300);
+    for (const s of receiver.spans) {
+      const text = JSON.stringify([s.name, s.attributes, s.events, s.statusMessage]);
+      for (const e of [...emails, 'admin@example.com'])
+        assert.ok(!text.includes(e), `${s.service} span "${s.name}" names ${e}: ${text}`);
+      assert.ok(!('url.query' in s.attributes), `${s.name} keeps url.query`);
+      for (const key of ['url.full', 'url.path', 'http.url', 'http.target'])
+        assert.ok(!String(s.attributes[key] ?? '').includes('?'), `${s.name} ${key} keeps its query`);
+    }
+  });
+
+  it("an OpenMetrics scrape shows a request's trace id as the latency exemplar", async () => {
+    const tp = newTraceparent();
+    await call('GET', '/api/v1/profiles?limit=1', { traceparent: tp.header });
+    const scrape = await fetch(`${api}/metrics`, {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    assert.match(String(scrape.headers.get('content-type')), /^application\/openmetrics-text/);
+    const body = await scrape.text();
+    assert.match(
+      body,
+      new RegExp(`http_request_duration_seconds_bucket\\{[^}]*\\} \\d+ # \\{trace_id="${tp.traceId}"\\}`),
+    );
+    assert.match(body, /# EOF\n$/);
+    const plain = await (await fetch(`${api}/metrics`)).text();
+    assert.ok(!plain.includes('# {'), 'no exemplars in the Prometheus text format');
+    assert.match(plain, /^tasks_submitted_total\{/m, 'counters keep their _total there');
+  });
+});
+
+describe('with tracing off', { skip }, () => {
+  let db: TestDatabase;
+  let receiver: OtlpReceiver;
+  let probe: string;
+  before(async () => {
+    execFileSync(process.execPath, ['../scripts/build-server.mjs'], { cwd: SERVER_ROOT, stdio: 'ignore' });
+    probe = join(mkdtempSync(join(tmpdir(), 'otel-probe-')), 'probe.mjs');
+    writeFileSync(probe, PROBE);
+    receiver = await startOtlpReceiver();
+    db = await createTestDatabase('tracing_off');
+  });
+  after(async () => {
+    await receiver?.close();
+    await db?.drop();
+  });
+
+  const cases: [string, () => Record<string, string>][] = [
+    ['no exporter is configured', () => ({})],
+    [
+      'OTEL_SDK_DISABLED=true',
+      () => ({
+        OTEL_SDK_DISABLED: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      }),
+    ],
+  ];
+  for (const [why, otel] of cases) {
+    it(`${why}: the SDK is never loaded and nothing is sent`, async () => {
+      const server = await start(
+        'server',
+        {
+          ...(await testProcessEnv()),
+          DB_URI: db.uri,
+          SERVER_PORT: '0',
+          OTEL_BSP_SCHEDULE_DELAY: '50',
+          ...otel(),
+        },
+        probe,
+      );
+      try {
+        const res = await fetch(`http://127.0.0.1:${server.port}/api/v1/profiles`, {
+          headers: { traceparent: newTraceparent().header },
+        });
+        assert.equal(res.status, 200);
+        await sleep(500);
+        assert.match(server.output(), /"msg":"tracing off"/);
+        assert.doesNotMatch(server.output(), /\[probe\] sdk-node loaded/);
+        assert.doesNotMatch(server.output(), /"trace_id"/, 'no trace ids in the logs');
+      } finally {
+        await server.stop();
+      }
+      assert.deepEqual(receiver.requests, [], 'the receiver got nothing');
+    });
+  }
+});
