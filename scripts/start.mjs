@@ -85,7 +85,12 @@ async function stop(code) {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-run('API + worker', ['server/dist/cmd/dev.js'], root, apiEnv);
+run(
+  'API + worker',
+  ['--import', './server/dist/telemetry/tracing.js', 'server/dist/cmd/dev.js'],
+  root,
+  apiEnv,
+);
 run(
   'web client',
   [require.resolve('next/dist/bin/next'), 'start', '--port', clientPort],
