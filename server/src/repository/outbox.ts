@@ -49,8 +49,9 @@ export function createOutboxRepository(db: Pick<Database, 'transaction' | 'query
     /** Relayed events after `seq`, in order, at most `limit` (a reconnecting stream's catch-up). */
     async after(seq: number, limit: number): Promise<StreamedEvent[]> {
       const rows = await db.query<StreamedEvent & { seq: string }>(
+        // By the column, not the text alias of the same name: '10' sorts before '9'.
         `SELECT seq::text AS seq, routing_key, payload FROM outbox_events
-         WHERE seq > $1 ORDER BY seq LIMIT $2`,
+         WHERE seq > $1 ORDER BY outbox_events.seq LIMIT $2`,
         [seq, limit],
         'outbox_after',
       );
@@ -65,16 +66,6 @@ export function createOutboxRepository(db: Pick<Database, 'transaction' | 'query
         'outbox_oldest',
       );
       return row?.seq ? Number(row.seq) : undefined;
-    },
-
-    /** The newest number given out: where a stream with no Last-Event-ID starts. */
-    async newest(): Promise<number> {
-      const [row] = await db.query<{ seq: string | null }>(
-        'SELECT max(seq)::text AS seq FROM outbox_events WHERE seq IS NOT NULL',
-        [],
-        'outbox_newest',
-      );
-      return row?.seq ? Number(row.seq) : 0;
     },
 
     /** Deletes up to `limit` relayed events older than `before`; how many went. */

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { composeEventFeed, composeWorker } from '../../../src/compose.js';
 import { createMemoryTransport } from '../../../src/queue/memory-transport.js';
 import { startTestApp, type TestApp } from '../../kit/app.js';
@@ -89,6 +90,35 @@ describe('event stream', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a fresh stream gets a change made while it was starting, however slow the outbox is to read', async () => {
+    // The outbox read as slow as a loaded database: a stream starting meanwhile must still send
+    // what it heard since it subscribed (it used to start from the newest number read, and skip
+    // an event relayed before that read returned).
+    const outbox = t.container.outbox as unknown as Record<string, unknown>;
+    const originals = Object.entries(outbox).filter(([, f]) => typeof f === 'function');
+    for (const [name, f] of originals)
+      outbox[name] = async (...args: unknown[]) => {
+        if (name !== 'relay') await sleep(400);
+        return (f as (...a: unknown[]) => Promise<unknown>).apply(t.container.outbox, args);
+      };
+    try {
+      const starting = await open();
+      const made = await send('POST', '/api/v1/profiles', admin, {
+        name: 'Made while a stream started',
+        email: `starting.${process.pid}@example.com`,
+      });
+      const id = (made.json() as { id: string }).id;
+      await eventually(
+        'the change reached the stream that was starting',
+        () => starting.of('profile.created').some((e) => (e.data as Json).id === id),
+        { timeoutMs: 10_000 },
+      );
+      await starting.close();
+    } finally {
+      for (const [name, f] of originals) outbox[name] = f;
+    }
+  });
+
   it("sends a task's events to its submitter and admins only, without the submitter's id", async () => {
     const [asAlice, asBob, asAdmin] = [await open(alice), await open(bob), await open(admin)];
     const me = await send('GET', '/api/v1/me', alice);
@@ -155,6 +185,30 @@ describe('event stream', { timeout: 120_000 }, () => {
     );
     assert.ok((ids[0] as number) > Number(last));
     await resumed.close();
+  });
+
+  it('replays in the order of the numbers, past a power of ten (not as text: 10 before 9)', async () => {
+    const made = await send('POST', '/api/v1/profiles', admin, {
+      name: 'Many changes',
+      email: `many.${process.pid}@example.com`,
+    });
+    const id = (made.json() as { id: string }).id;
+    for (let i = 1; i <= 12; i++)
+      await send('PATCH', `/api/v1/profiles/${id}`, admin, { bio: `change ${i}` });
+    const all = await eventually('all relayed', () => t.container.outbox.after(0, 1_000), {
+      until: (events) => events.filter((e) => (e.payload as Json).id === id).length === 13,
+    });
+    const seqs = all.map((e) => e.seq);
+    assert.ok(seqs.length >= 13 && (seqs.at(-1) as number) >= 13, 'past ten events');
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
+    const from = seqs[seqs.length - 6] as number;
+    assert.deepEqual(
+      (await t.container.outbox.after(from, 3)).map((e) => e.seq),
+      [from + 1, from + 2, from + 3],
+    );
   });
 
   it('says `reset` when the gap is too old to replay (the events missed are gone)', async () => {
