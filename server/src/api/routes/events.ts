@@ -13,7 +13,7 @@ import { tokenOptional } from '../schemas/security.js';
 
 type Deps = {
   hub: Pick<EventHub, 'subscribe'>;
-  outbox: Pick<OutboxRepository, 'after' | 'oldestKept' | 'newest'>;
+  outbox: Pick<OutboxRepository, 'after' | 'oldestKept'>;
   limits: EventsConfig;
   metrics: Pick<Metrics['events'], 'streams' | 'sent'>;
 };
@@ -181,21 +181,26 @@ function startStream(res: ServerResponse, viewer: Principal, last: number | unde
   };
 }
 
-/** Sends what a reconnecting client missed; returns where a fresh stream starts. */
+/**
+ * Sends what a reconnecting client missed; returns the number it has now seen up to. A fresh stream
+ * has seen nothing: whatever its subscription heard is sent. (Starting it at the newest number read
+ * from the outbox raced with the relay: an event published after the subscription, but numbered
+ * before that read returned, was taken for one from before and never sent.)
+ */
 async function catchUp(
   last: number | undefined,
   deps: Deps,
   send: (event: StreamedEvent) => void,
   write: (text: string) => void,
 ): Promise<number> {
-  if (last === undefined) return deps.outbox.newest();
+  if (last === undefined) return 0;
   const [oldest, missed] = await Promise.all([
     deps.outbox.oldestKept(),
     deps.outbox.after(last, deps.limits.replayMax + 1),
   ]);
   if ((oldest !== undefined && last < oldest - 1) || missed.length > deps.limits.replayMax) {
     write(frame('reset', { reason: 'events were missed that are no longer kept: reload' }));
-    return deps.outbox.newest();
+    return 0; // as a fresh stream: what was heard since subscribing follows the reset
   }
   for (const event of missed) send(event);
   return last;
