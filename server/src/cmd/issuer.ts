@@ -26,5 +26,5 @@ const idp = await createIdentityProvider({
 });
 const port = await idp.listen(auth.devPort, config.host);
 logger.info({ issuer: auth.issuer, port }, 'development identity provider listening (development only)');
-flushLogger(logger);
+void flushLogger(logger);
 onShutdownSignal({ logger, graceMs: config.shutdownGraceMs, stop: () => idp.close() });

@@ -15,5 +15,5 @@ try {
   process.exitCode = 1;
 } finally {
   await db.close();
-  flushLogger(logger);
+  await flushLogger(logger);
 }

@@ -34,7 +34,7 @@ const app = await buildWorkerApp(container, transport);
 await app.listen({ host: config.host, port: config.workerPort });
 await transport.connectedWithin(5000);
 await worker.start();
-flushLogger(logger);
+void flushLogger(logger);
 
 onShutdownSignal({
   logger,

@@ -61,10 +61,10 @@ export async function runServer(
       await workerApp.listen({ host: config.host, port: config.workerPort });
     }
     if (!opts.embeddedWorker) events = await eventsFromBroker(config, container, logger);
-    flushLogger(logger);
+    void flushLogger(logger);
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
-    flushLogger(logger);
+    await flushLogger(logger);
     process.exit(1);
   }
 

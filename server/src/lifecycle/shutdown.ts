@@ -15,19 +15,18 @@ export function onShutdownSignal(opts: { logger: Logger; graceMs: number; stop: 
     logger.info({ signal, graceMs }, 'shutting down');
     const force = setTimeout(() => {
       logger.error({ graceMs }, 'shutdown grace period exceeded; exiting');
-      flushLogger(logger);
-      process.exit(1);
+      void flushLogger(logger, 500).then(() => process.exit(1));
     }, graceMs);
     force.unref();
     try {
       await opts.stop();
       logger.info({ ms: Date.now() - started }, 'stopped');
       await flushTraces();
-      flushLogger(logger);
+      await flushLogger(logger);
       process.exit(0);
     } catch (err) {
       logger.error({ err }, 'shutdown failed');
-      flushLogger(logger);
+      await flushLogger(logger);
       process.exit(1);
     }
   };

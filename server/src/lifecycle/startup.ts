@@ -19,8 +19,7 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 export function exitOnFatal(logger: Logger) {
   const fatal = (kind: string) => (err: unknown) => {
     logger.fatal({ err }, kind);
-    flushLogger(logger);
-    process.exit(1);
+    void flushLogger(logger, 500).then(() => process.exit(1));
   };
   process.on('uncaughtException', fatal('uncaught exception'));
   process.on('unhandledRejection', fatal('unhandled rejection'));

@@ -40,11 +40,26 @@ export function createLogger(opts: {
   );
 }
 
-export function flushLogger(logger: Logger): void {
-  try {
-    const stream = (logger as unknown as Record<symbol, { flushSync?: () => void }>)[pino.symbols.streamSym];
-    stream?.flushSync?.();
-  } catch {
-    // A closed stdout (e.g. the parent went away) must not turn a clean shutdown into a crash.
-  }
+/**
+ * Writes out what the logger still holds, settling within `timeoutMs` whether or not it could: a
+ * stdout nobody reads any more fails every write with EPIPE, and the stream's own synchronous flush
+ * retries a failed write for ever (a server told to stop would never exit).
+ */
+export function flushLogger(logger: Logger, timeoutMs = 1_000): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, { flush?: (cb: (err?: Error) => void) => void }>)[
+    pino.symbols.streamSym
+  ];
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      if (stream?.flush) stream.flush(done);
+      else done();
+    } catch {
+      done(); // destroyed already: nothing more can be written
+    }
+  });
 }
