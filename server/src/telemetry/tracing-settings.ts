@@ -14,7 +14,36 @@ export class TracingConfigError extends Error {}
 const PROTOCOLS: readonly string[] = ['http/protobuf', 'http/json'];
 const EXPORTERS: readonly string[] = ['otlp', 'console', 'none'];
 
+const BATCH_NUMBERS = [
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  'OTEL_BSP_EXPORT_TIMEOUT',
+] as const;
+// The samplers the SDK builds from OTEL_TRACES_SAMPLER; it would fall back to the default, silently,
+// on any other name or on a ratio out of range.
+const SAMPLERS: readonly string[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+
 const set = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+
+function checkSampler(env: NodeJS.ProcessEnv): void {
+  const sampler = set(env.OTEL_TRACES_SAMPLER);
+  if (sampler !== undefined && !SAMPLERS.includes(sampler))
+    throw new TracingConfigError(`OTEL_TRACES_SAMPLER: "${sampler}" is not one of ${SAMPLERS.join(', ')}`);
+  const arg = set(env.OTEL_TRACES_SAMPLER_ARG);
+  if (arg !== undefined && sampler?.endsWith('traceidratio')) {
+    const ratio = Number(arg);
+    if (!(ratio >= 0 && ratio <= 1))
+      throw new TracingConfigError(`OTEL_TRACES_SAMPLER_ARG: "${arg}" is not a ratio between 0 and 1`);
+  }
+}
 
 export function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings {
   if (set(env.OTEL_SDK_DISABLED)?.toLowerCase() === 'true')
@@ -40,10 +69,11 @@ export function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings {
     throw new TracingConfigError(
       `${protocolVar}: "${protocol}" is not supported (http/protobuf or http/json, port 4318)`,
     );
-  for (const name of ['OTEL_BSP_SCHEDULE_DELAY', 'OTEL_TRACES_SAMPLER_ARG'] as const) {
+  checkSampler(env);
+  for (const name of BATCH_NUMBERS) {
     const v = set(env[name]);
-    if (v !== undefined && !Number.isFinite(Number(v)))
-      throw new TracingConfigError(`${name}: "${v}" is not a number`);
+    if (v !== undefined && !(Number(v) > 0))
+      throw new TracingConfigError(`${name}: "${v}" is not a positive number`);
   }
   return {
     on: true,

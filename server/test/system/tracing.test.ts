@@ -5,19 +5,13 @@
 // relay's publish, a task delayed for hours links to its submitter, no attribute carries an email
 // or a query string; with tracing off the SDK is never loaded and nothing is sent.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { eventually } from '../kit/eventually.js';
 import { bearer, testProcessEnv } from '../kit/identity.js';
-import { type OtlpReceiver, type ReceivedSpan, SPAN_KIND, startOtlpReceiver } from '../kit/otlp-receiver.js';
+import { type OtlpReceiver, SPAN_KIND, startOtlpReceiver } from '../kit/otlp-receiver.js';
 import {
   createTestDatabase,
   dropQueueNamespace,
@@ -27,76 +21,19 @@ import {
   type TestDatabase,
   uniqueNamespace,
 } from '../kit/services.js';
+import {
+  arrives,
+  buildDist,
+  byId,
+  isDb,
+  newTraceparent,
+  type Proc,
+  startTraced,
+  statementOf,
+  writeProbe,
+} from '../kit/traced-process.js';
 
-const SERVER_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const skip = await servicesUnavailable('postgres', 'redis', 'rabbitmq');
-
-// Loaded before the bootstrap: says whether the SDK was ever resolved in the process.
-const PROBE = `import { registerHooks } from 'node:module';
-registerHooks({ resolve(specifier, context, next) {
-  if (specifier.startsWith('@opentelemetry/sdk-node')) process.stderr.write('[probe] sdk-node loaded\\n');
-  return next(specifier, context);
-} });
-`;
-
-type Proc = { output: () => string; port: number; stop: () => Promise<void> };
-
-/** An entry point of dist started as production starts it, the probe first. */
-async function start(entry: 'server' | 'worker', env: Record<string, string>, probe: string): Promise<Proc> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', probe, '--import', './dist/telemetry/tracing.js', `dist/cmd/${entry}.js`],
-    {
-      cwd: SERVER_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exit = once(proc, 'exit');
-  let exited = false;
-  void exit.then(() => {
-    exited = true;
-  });
-  const listening =
-    entry === 'server' ? /Server listening at http:\/\/127\.0\.0\.1:(\d+)/ : /"msg":"worker started"/;
-  await eventually(`the ${entry} starts`, () => listening.test(out), {
-    timeoutMs: 60_000,
-    stopIf: () => exited && `it exited:\n${out}`,
-  });
-  const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
-  return {
-    output: () => out,
-    port,
-    async stop() {
-      if (exited) return;
-      proc.kill('SIGTERM');
-      await Promise.race([exit, sleep(10_000).then(() => proc.kill('SIGKILL'))]);
-    },
-  };
-}
-
-const newTraceparent = () => {
-  const traceId = randomBytes(16).toString('hex');
-  const spanId = randomBytes(8).toString('hex');
-  return { traceId, spanId, header: `00-${traceId}-${spanId}-01` };
-};
-
-/** The first span `find` finds, once it has arrived. */
-const arrives = (what: string, find: () => ReceivedSpan | undefined) =>
-  eventually(what, find) as Promise<ReceivedSpan>;
-
-const byId = (spans: ReceivedSpan[]) => new Map(spans.map((s) => [s.spanId, s]));
-const isDb = (s: ReceivedSpan, system: string) =>
-  s.attributes['db.system.name'] === system || s.attributes['db.system'] === system;
-const statementOf = (s: ReceivedSpan) =>
-  String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? '');
 
 describe('traces across the server and the worker (OTLP to a receiver)', { skip }, () => {
   let receiver: OtlpReceiver;
@@ -109,10 +46,8 @@ describe('traces across the server and the worker (OTLP to a receiver)', { skip 
   const emails: string[] = [];
 
   before(async () => {
-    // dist, as the image runs it (compiled once, under a lock, by the same script `npm start` uses).
-    execFileSync(process.execPath, ['../scripts/build-server.mjs'], { cwd: SERVER_ROOT, stdio: 'ignore' });
-    probe = join(mkdtempSync(join(tmpdir(), 'otel-probe-')), 'probe.mjs');
-    writeFileSync(probe, PROBE);
+    buildDist();
+    probe = writeProbe();
     receiver = await startOtlpReceiver();
     db = await createTestDatabase('tracing');
     namespace = uniqueNamespace('tracing');
@@ -128,8 +63,12 @@ describe('traces across the server and the worker (OTLP to a receiver)', { skip 
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
-    server = await start('server', { ...env, SERVER_PORT: '0', OTEL_SERVICE_NAME: 'test-server' }, probe);
-    worker = await start(
+    server = await startTraced(
+      'server',
+      { ...env, SERVER_PORT: '0', OTEL_SERVICE_NAME: 'test-server' },
+      probe,
+    );
+    worker = await startTraced(
       'worker',
       { ...env, WORKER_PORT: '0', DB_MIGRATE_ON_START: 'false', OTEL_SERVICE_NAME: 'test-worker' },
       probe,
@@ -324,9 +263,8 @@ describe('with tracing off', { skip }, () => {
   let receiver: OtlpReceiver;
   let probe: string;
   before(async () => {
-    execFileSync(process.execPath, ['../scripts/build-server.mjs'], { cwd: SERVER_ROOT, stdio: 'ignore' });
-    probe = join(mkdtempSync(join(tmpdir(), 'otel-probe-')), 'probe.mjs');
-    writeFileSync(probe, PROBE);
+    buildDist();
+    probe = writeProbe();
     receiver = await startOtlpReceiver();
     db = await createTestDatabase('tracing_off');
   });
@@ -348,7 +286,7 @@ describe('with tracing off', { skip }, () => {
   ];
   for (const [why, otel] of cases) {
     it(`${why}: the SDK is never loaded and nothing is sent`, async () => {
-      const server = await start(
+      const server = await startTraced(
         'server',
         {
           ...(await testProcessEnv()),
