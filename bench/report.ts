@@ -12,6 +12,8 @@ import { searchTable } from './scenarios/search-report.js';
 import type { BatchStats, Dist } from './scenarios/tasks/batch.js';
 import type { Submitted } from './scenarios/tasks/submit.js';
 import { type TasksResult, targetNames } from './scenarios/tasks/suite.js';
+import type { TracingResult } from './scenarios/tracing.js';
+import { tracingTable } from './scenarios/tracing-report.js';
 
 export type Report = {
   http: ScenarioResult[];
@@ -20,6 +22,7 @@ export type Report = {
   tasks: TasksResult | undefined;
   images: ImagesResult | undefined;
   search: SearchResult | undefined;
+  tracing: TracingResult | undefined;
 };
 
 const check = (x: LoadResult) => (failures(x) === 0 ? 'ok' : `ERRORS: ${x.non2xx} non-2xx, ${x.errors} conn`);
@@ -226,6 +229,7 @@ export function printReport(r: Report): void {
   }
   if (r.images) console.log(`\n${imagesTable(r.images)}\n`);
   if (r.search) console.log(`\n${searchTable(r.search)}\n`);
+  if (r.tracing) console.log(`\n${tracingTable(r.tracing)}\n`);
 }
 
 function printWarnings(heading: string, warnings: readonly string[]): void {
@@ -253,5 +257,7 @@ export function printProblems(r: Report): boolean {
   if (tasks.length > 0) printWarnings('\nWARNING: task problems; those numbers are not valid:', tasks);
   const search = r.search?.warnings ?? [];
   if (search.length > 0) printWarnings('\nWARNING: search problems; those numbers are not valid:', search);
-  return flagged.length + warned.length + images.length + tasks.length + search.length > 0;
+  const tracing = r.tracing?.warnings ?? [];
+  if (tracing.length > 0) printWarnings('\nWARNING: tracing problems; those numbers are not valid:', tracing);
+  return flagged.length + warned.length + images.length + tasks.length + search.length + tracing.length > 0;
 }

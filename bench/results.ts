@@ -52,6 +52,7 @@ export function writeResults(config: Config, r: Report): string {
     tasks: r.tasks ?? null,
     images: r.images ?? null,
     search: r.search ?? null,
+    tracing: r.tracing ?? null,
   };
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;

@@ -14,6 +14,9 @@
 //                      scenario that sends one)
 //   tasks (scenarios/tasks/)          "tasks throughput", "tasks latency", "tasks delayed"; BENCH_ONLY=tasks
 //   images (scenarios/images.ts)      "images upload"; BENCH_ONLY=images
+//   tracing (scenarios/tracing.ts)    "GET by id", "GET list page", "POST create (admin token)" on the
+//                                     service with the tracing bootstrap: off, 10 % and 100 % sampled, exporting
+//                                     to an OTLP receiver of the bench's, each as a ratio to off; BENCH_ONLY=tracing
 //   search (scenarios/search.ts)      search over BENCH_SEARCH_ROWS (1M) more profiles, its effect on GET by id;
 //                                     BENCH_ONLY=search
 // The services verify tokens of an OpenID Provider the bench runs in its own process (lib/identity.ts),
@@ -39,6 +42,7 @@ import { httpScenarios, runHttp } from './scenarios/http/suite.js';
 import { IMAGE_PART, runImages } from './scenarios/images.js';
 import { runSearch, SEARCH_PART } from './scenarios/search.js';
 import { runTasks, selectTaskParts } from './scenarios/tasks/suite.js';
+import { runTracing, TRACING_PART } from './scenarios/tracing.js';
 
 const config = readConfig();
 const res = createResources(config);
@@ -49,16 +53,18 @@ function selectParts(only: string | undefined) {
   const tasks = selectTaskParts(only);
   const images = !only || IMAGE_PART.includes(only);
   const search = !only || SEARCH_PART.includes(only);
-  if (http.length === 0 && tasks.length === 0 && !images && !search) {
+  const tracing = !only || TRACING_PART.includes(only);
+  if (http.length === 0 && tasks.length === 0 && !images && !search && !tracing) {
     const names = [
       ...httpScenarios.map((s) => s.name),
       ...selectTaskParts(undefined),
       IMAGE_PART,
       SEARCH_PART,
+      TRACING_PART,
     ];
     throw new Error(`BENCH_ONLY="${only}" matches none of: ${names.join(', ')}`);
   }
-  return { http, tasks, images, search };
+  return { http, tasks, images, search, tracing };
 }
 
 const describe = (c: Config) =>
@@ -75,17 +81,28 @@ async function main(): Promise<number> {
   // Started first: it migrates the fresh database, which the seeding needs.
   const service = await services.service(res);
   // The HTTP scenarios read profiles; image uploads go to them.
-  const ids = parts.http.length > 0 || parts.images ? await seedProfiles(config.dbUrl, config.seedRows) : [];
+  const needsIds = parts.http.length > 0 || parts.images || parts.tracing;
+  const ids = needsIds ? await seedProfiles(config.dbUrl, config.seedRows) : [];
   if (ids.length > 0) console.log(`seeded ${ids.length} profiles`);
 
   const http = await runHttp(res, service, parts.http, ids);
+  // Right after the HTTP scenarios, on the same rows: the same requests, traced or not.
+  const tracing = parts.tracing ? await runTracing(res, ids) : undefined;
   const tasks = parts.tasks.length > 0 ? await runTasks(res, service, parts.tasks) : undefined;
   // Last: its rows and files would otherwise sit under the HTTP scenarios' and tasks' feet.
   const images = parts.images ? await runImages(res, service, ids) : undefined;
   // After everything else: it adds a million rows the other parts must not read.
   const search = parts.search ? await runSearch(res, service) : undefined;
 
-  const report = { http, derived: derive(http), authCost: deriveAuthCost(http), tasks, images, search };
+  const report = {
+    http,
+    derived: derive(http),
+    authCost: deriveAuthCost(http),
+    tasks,
+    images,
+    search,
+    tracing,
+  };
   printReport(report);
   console.log(`results: ${writeResults(config, report)}`);
   return printProblems(report) ? 1 : 0;

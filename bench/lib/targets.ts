@@ -47,21 +47,40 @@ async function serve(
 const announce = (target: Running, label = target.name) =>
   console.log(`${label} ready at ${target.url} (log: ${target.logFile})`);
 
+const serviceEnv = async (res: Resources, name: string) => ({
+  DB_URI: res.config.dbUrl,
+  LOG_LEVEL: 'info',
+  DB_POOL_MAX: '10',
+  // Uploaded images go to a directory of the bench's own, removed at cleanup.
+  DATA_DIR: join(res.mediaRoot, name),
+  // The bench's own OpenID Provider, and no rate limits (see lib/identity.ts).
+  ...(await serviceAuthEnv()),
+});
+
 async function startService(
   res: Resources,
   name: ServiceName,
   extraEnv: Record<string, string> = {},
 ): Promise<Running> {
   const service = await serve(res, name, ['server/dist/cmd/server.js'], 'SERVER_PORT', {
-    DB_URI: res.config.dbUrl,
-    LOG_LEVEL: 'info',
-    DB_POOL_MAX: '10',
-    // Uploaded images go to a directory of the bench's own, removed at cleanup.
-    DATA_DIR: join(res.mediaRoot, name),
-    // The bench's own OpenID Provider, and no rate limits (see lib/identity.ts).
-    ...(await serviceAuthEnv()),
+    ...(await serviceEnv(res, name)),
     ...extraEnv,
   });
+  announce(service);
+  return service;
+}
+
+/**
+ * The service as production starts it, the tracing bootstrap loaded first; `otel` (the standard
+ * OTEL_* variables) turns tracing on, or leaves it off when it names no exporter.
+ */
+export async function startTracedService(
+  res: Resources,
+  name: string,
+  otel: Record<string, string>,
+): Promise<Running> {
+  const args = ['--import', './server/dist/telemetry/tracing.js', 'server/dist/cmd/server.js'];
+  const service = await serve(res, name, args, 'SERVER_PORT', { ...(await serviceEnv(res, name)), ...otel });
   announce(service);
   return service;
 }
