@@ -52,9 +52,13 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
     await db.query(
       `WITH i AS (
          SELECT k AS original_key, k AS medium_key, k AS thumbnail_key FROM unnest($1::text[]) AS k
-       ), t AS (${mediaDeleteFrom('i', '$2', '$3', 'now() + make_interval(secs => $4::float8 / 1000)')})
+       ), t AS (${mediaDeleteFrom(
+         'i',
+         { id: '$2', maxAttempts: '$3', traceparent: '$5' },
+         'now() + make_interval(secs => $4::float8 / 1000)',
+       )})
        SELECT count(*) FROM t ${notifyIfDue('t')}`,
-      [keys, taskId, MEDIA_DELETE_TASK.maxAttempts, delayMs],
+      [keys, taskId, MEDIA_DELETE_TASK.maxAttempts, delayMs, activeTraceparent()],
       'image_schedule_cleanup',
     );
   }
@@ -206,7 +210,7 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
            FROM i WHERE profiles.id = i.profile_id
            RETURNING ${profileColumnsOf('profiles')}
          ), e AS (${profileEventFrom('updated', 'p.updated_at', '$6')}),
-         t AS (${mediaDeleteFrom('i', '$4', '$5')})
+         t AS (${mediaDeleteFrom('i', { id: '$4', maxAttempts: '$5', traceparent: '$6' })})
          SELECT p.* FROM p ${notifyIfDue('t')}`,
         [imageId, profileId, now, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts, activeTraceparent()],
         'image_delete',

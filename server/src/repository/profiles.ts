@@ -194,7 +194,7 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
            i AS (
              DELETE FROM images WHERE profile_id IN (SELECT id FROM p)
              RETURNING original_key, medium_key, thumbnail_key
-           ), t AS (${mediaDeleteFrom('i', '$2', '$3')})
+           ), t AS (${mediaDeleteFrom('i', { id: '$2', maxAttempts: '$3', traceparent: '$4' })})
            SELECT p.* FROM p ${notifyIfDue('t')}`,
           [id, cleanupTaskId, MEDIA_DELETE_TASK.maxAttempts, activeTraceparent()],
           'profile_delete',

@@ -10,13 +10,19 @@ export const MEDIA_DELETE_TASK = { type: 'media.delete', maxAttempts: 10 } as co
 
 /**
  * SQL inserting one cleanup task for the object keys of the image rows in `from` (a CTE of deleted
- * rows), or nothing when it is empty. `idParam` and `maxAttemptsParam` are placeholders such as $3;
- * it returns `run_at`, for notifyIfDue.
+ * rows), or nothing when it is empty. The params are placeholders such as $3: its id, its attempts,
+ * and the traceparent of the request that schedules it (its trace goes on in the worker). It returns
+ * `run_at`, for notifyIfDue.
  */
-export const mediaDeleteFrom = (from: string, idParam: string, maxAttemptsParam: string, runAt = 'now()') =>
-  `INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at)
-   SELECT ${idParam}::uuid, '${MEDIA_DELETE_TASK.type}', 'scheduled',
-          jsonb_build_object('keys', jsonb_agg(DISTINCT k.key)), ${maxAttemptsParam}::integer, ${runAt}, now(), now()
+export const mediaDeleteFrom = (
+  from: string,
+  params: { id: string; maxAttempts: string; traceparent: string },
+  runAt = 'now()',
+) =>
+  `INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, traceparent)
+   SELECT ${params.id}::uuid, '${MEDIA_DELETE_TASK.type}', 'scheduled',
+          jsonb_build_object('keys', jsonb_agg(DISTINCT k.key)), ${params.maxAttempts}::integer, ${runAt}, now(), now(),
+          ${params.traceparent}::text
    FROM ${from} d CROSS JOIN LATERAL unnest(ARRAY[d.original_key, d.medium_key, d.thumbnail_key]) AS k(key)
    HAVING count(*) > 0
    RETURNING id, run_at`;

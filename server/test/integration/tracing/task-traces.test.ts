@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import { uniqueEmail } from '../../kit/app.js';
 import { eventually } from '../../kit/eventually.js';
+import { imageForm, makeImage } from '../../kit/images.js';
 import { openTestPglite } from '../../kit/services.js';
 import { alwaysFails } from '../../kit/task-types.js';
 import { inMemoryTracing, parentOf } from '../../kit/tracing.js';
@@ -89,6 +90,38 @@ describe('task and event traces on the in-process transport', () => {
         tracing.trace(traceId).find((s) => s.kind === SpanKind.PRODUCER && s.name === 'publish events'),
       );
       assert.ok(publish);
+    });
+
+    it("deleting an image schedules its objects' deletion in the deleting request's trace", async () => {
+      const created = await h.t.app.inject({
+        method: 'POST',
+        url: '/api/v1/profiles',
+        payload: { name: 'Ada', email: uniqueEmail('trace-media') },
+      });
+      const { id } = created.json() as { id: string };
+      const form = imageForm(await makeImage.png(64, 48, 3), 'dot.png', 'image/png');
+      const uploaded = await h.t.app.inject({
+        method: 'POST',
+        url: `/api/v1/profiles/${id}/images`,
+        headers: { 'content-type': form.contentType },
+        payload: form.body,
+      });
+      assert.equal(uploaded.statusCode, 201, uploaded.body);
+      const image = uploaded.json() as { id: string };
+      let traceId = '';
+      await tracing.tracer.startActiveSpan('delete image', async (span) => {
+        traceId = span.spanContext().traceId;
+        const res = await h.t.app.inject({
+          method: 'DELETE',
+          url: `/api/v1/profiles/${id}/images/${image.id}`,
+        });
+        assert.equal(res.statusCode, 204, res.body);
+        span.end();
+      });
+      const attempt = await eventually('the media.delete attempt in the trace', () =>
+        tracing.trace(traceId).find((s) => s.name === 'task media.delete' && s.attributes['task.outcome']),
+      );
+      assert.equal(attempt?.attributes['task.outcome'], 'succeeded');
     });
   });
 });
