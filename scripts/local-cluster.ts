@@ -17,8 +17,10 @@ execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio:
 const dir = mkdtempSync(join(tmpdir(), 'profile-local-cluster-'));
 const cluster = await startLocalCluster({
   dir,
-  entry: (name) => [`dist/cmd/${name}.js`],
+  // As production starts them: the tracing bootstrap first (off unless OTEL_* below name an exporter).
+  entry: (name) => ['--import', './dist/telemetry/tracing.js', `dist/cmd/${name}.js`],
   env: {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('OTEL_'))),
     REDIS_ADDRESS: process.env.REDIS_ADDRESS ?? '127.0.0.1:6379',
     CACHE_KEY_PREFIX: 'local-cluster:{pc}:',
     CACHE_MAX_ENTRIES: '10000',
