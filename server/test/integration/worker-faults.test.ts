@@ -13,7 +13,7 @@ import { suiteApp } from '../kit/app.js';
 import { eventually } from '../kit/eventually.js';
 import { tcpProxy } from '../kit/proxy.js';
 import { openTestPostgres, QUEUE_URI, servicesUnavailable, suiteNamespaces } from '../kit/services.js';
-import { alwaysFails } from '../kit/task-types.js';
+import { alwaysFails, insertAlwaysFails } from '../kit/task-types.js';
 import { allFinished, submitTask, taskRows } from '../kit/tasks.js';
 
 const skip = await servicesUnavailable('postgres', 'rabbitmq');
@@ -116,15 +116,7 @@ describe('tasks over real RabbitMQ and PostgreSQL: faults', { skip }, () => {
     (t.container.taskTypes as Map<string, TaskType>).set(alwaysFails.name, alwaysFails);
     const ns = fresh();
     await inProcessWorker(ns);
-    const task = await t.container.taskRepo.insert({
-      id: '0190a9f0-0000-7000-8000-0000000dead1',
-      type: alwaysFails.name,
-      payload: {},
-      maxAttempts: 3,
-      runAt: new Date(),
-      now: new Date(),
-      submittedBy: null,
-    });
+    const task = await insertAlwaysFails(t.container.taskRepo, '0190a9f0-0000-7000-8000-0000000dead1');
     const [row] = await allFinished(t.container.db, [task.id], 60_000);
     assert.deepEqual([row?.status, row?.attempts], ['failed', 3]);
     const read = (await t.app.inject({ method: 'GET', url: `/api/v1/tasks/${task.id}` })).json() as Task;

@@ -15,7 +15,12 @@ export type Spawned = {
 
 /** Runs an entry point of src/cmd as its own process, as production does (through tsx). */
 export function spawnEntry(entry: 'server' | 'dev' | 'migrate' | 'worker', env: Record<string, string>) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', `src/cmd/${entry}.ts`], {
+  return spawnNode(['--import', 'tsx', `src/cmd/${entry}.ts`], env);
+}
+
+/** `node <args>` in the server's folder with only `env` (and PATH, HOME), its output kept. */
+export function spawnNode(args: string[], env: Record<string, string>) {
+  const proc = spawn(process.execPath, args, {
     cwd: SERVER_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

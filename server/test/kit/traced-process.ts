@@ -1,8 +1,7 @@
 // Processes started as production starts them, with the tracing bootstrap, for the tracing tests;
 // and what those tests ask of the spans they receive.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { eventually } from './eventually.js';
 import type { ReceivedSpan } from './otlp-receiver.js';
+import { spawnNode } from './process.js';
 
 const SERVER_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Loaded before the bootstrap: says whether the SDK was ever resolved in the process.
@@ -28,36 +28,23 @@ export async function startTraced(
   env: Record<string, string>,
   probe: string,
 ): Promise<Proc> {
-  const proc = spawn(
-    process.execPath,
+  const { proc, output, exit } = spawnNode(
     ['--import', probe, '--import', './dist/telemetry/tracing.js', `dist/cmd/${entry}.js`],
-    {
-      cwd: SERVER_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    env,
   );
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exit = once(proc, 'exit');
   let exited = false;
   void exit.then(() => {
     exited = true;
   });
   const listening =
     entry === 'server' ? /Server listening at http:\/\/127\.0\.0\.1:(\d+)/ : /"msg":"worker started"/;
-  await eventually(`the ${entry} starts`, () => listening.test(out), {
+  await eventually(`the ${entry} starts`, () => listening.test(output()), {
     timeoutMs: 60_000,
-    stopIf: () => exited && `it exited:\n${out}`,
+    stopIf: () => exited && `it exited:\n${output()}`,
   });
-  const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
+  const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output())?.[1] ?? 0);
   return {
-    output: () => out,
+    output,
     port,
     async stop() {
       if (exited) return;

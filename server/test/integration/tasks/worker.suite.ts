@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../../../src/repository/tasks.js';
-import { alwaysFails } from '../../kit/task-types.js';
+import { insertAlwaysFails } from '../../kit/task-types.js';
 import type { TasksHarness } from './harness.js';
 
 export function workerTests(h: TasksHarness) {
@@ -38,15 +38,7 @@ export function workerTests(h: TasksHarness) {
     });
 
     it('retries a failing handler with backoff, then fails it with the last error and dead-letters it', async () => {
-      const task = await t.container.taskRepo.insert({
-        id: '0190a9f0-0000-7000-8000-00000000fa11',
-        type: alwaysFails.name,
-        payload: {},
-        maxAttempts: 3,
-        runAt: new Date(),
-        now: new Date(),
-        submittedBy: null,
-      });
+      const task = await insertAlwaysFails(t.container.taskRepo, '0190a9f0-0000-7000-8000-00000000fa11');
       const done = await finished(task.id);
       assert.deepEqual([done.status, done.attempts], ['failed', 3]);
       assert.equal(done.error, 'boom: this handler always fails');

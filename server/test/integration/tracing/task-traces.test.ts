@@ -1,14 +1,13 @@
 // The asynchronous half of a trace, in process (PGlite, the in-process transport): a task's
 // attempts and a profile change's event continue the context their rows were written in.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import { uniqueEmail } from '../../kit/app.js';
 import { eventually } from '../../kit/eventually.js';
 import { imageForm, makeImage } from '../../kit/images.js';
 import { openTestPglite } from '../../kit/services.js';
-import { alwaysFails } from '../../kit/task-types.js';
+import { insertAlwaysFails } from '../../kit/task-types.js';
 import { inMemoryTracing, parentOf } from '../../kit/tracing.js';
 import { tasksHarness } from '../tasks/harness.js';
 
@@ -25,16 +24,8 @@ describe('task and event traces on the in-process transport', () => {
       let submitSpanId = '';
       const id = await tracing.tracer.startActiveSpan('submit', async (span) => {
         ({ traceId, spanId: submitSpanId } = span.spanContext());
-        // Not a public type: inserted as the service would, inside the submitting span.
-        const task = await h.t.container.taskRepo.insert({
-          id: randomUUID(),
-          type: alwaysFails.name,
-          payload: {},
-          maxAttempts: 3,
-          runAt: new Date(),
-          now: new Date(),
-          submittedBy: null,
-        });
+        // Inside the submitting span.
+        const task = await insertAlwaysFails(h.t.container.taskRepo);
         span.end();
         return task.id;
       });
