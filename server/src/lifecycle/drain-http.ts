@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export async function drainConnections(server: Server, lingerMs: number): Promise<void> {
   if (!server.listening) return;
-  await acceptQueued(server);
+  await acceptQueued(server, lingerMs);
   // net.Server's close: stops accepting, and (unlike http.Server's) leaves open connections alone.
   net.Server.prototype.close.call(server);
   const deadline = Date.now() + lingerMs;
@@ -26,10 +26,11 @@ const openConnections = (server: Server) =>
 /**
  * Lets the event loop accept the connections the kernel has already queued: closing the listener
  * resets them, requests and all, and a shutdown signal handled in the same turn as their arrival
- * would close it before they were taken. A turn of the loop accepts about one, so this turns until
- * one brings none (bounded in time, in case connections keep coming).
+ * would close it before they were taken. This turns the loop until two turns bring none; a loaded
+ * process may take a while over a long queue, so it is bounded by the linger, not less (and only a
+ * stream of new connections that never stops would take all of it).
  */
-async function acceptQueued(server: Server, maxMs = 250): Promise<void> {
+async function acceptQueued(server: Server, maxMs: number): Promise<void> {
   const until = Date.now() + maxMs;
   let accepted = 0;
   const count = () => {
@@ -37,9 +38,12 @@ async function acceptQueued(server: Server, maxMs = 250): Promise<void> {
   };
   server.on('connection', count);
   try {
-    for (let seen = -1; accepted !== seen && Date.now() < until; ) {
-      seen = accepted;
+    // Two quiet turns in a row: one accepted connection may defer the next accept to the following
+    // turn, after this turn's immediates (a signal handled in the poll phase sees that first).
+    for (let quiet = 0, seen = 0; quiet < 2 && Date.now() < until; ) {
       await new Promise<void>((resolve) => setImmediate(resolve));
+      quiet = accepted === seen ? quiet + 1 : 0;
+      seen = accepted;
     }
   } finally {
     server.off('connection', count);

@@ -18,6 +18,11 @@ function request(
   opts: { body?: string; hold?: boolean; agent?: http.Agent; headers?: http.OutgoingHttpHeaders } = {},
 ) {
   let finish = () => {};
+  let markSent = () => {};
+  // On the wire: connected, and the request (or, held, its first half) written.
+  const sent = new Promise<void>((resolve) => {
+    markSent = resolve;
+  });
   const result = new Promise<Result>((resolve) => {
     const req = http.request(
       {
@@ -42,16 +47,19 @@ function request(
         res.on('error', (e) => resolve({ error: e.message }));
       },
     );
-    req.on('error', (e) => resolve({ error: e.message }));
+    req.on('error', (e) => {
+      markSent();
+      resolve({ error: e.message });
+    });
     if (opts.body !== undefined && opts.hold) {
       const half = Math.floor(opts.body.length / 2);
-      req.write(opts.body.slice(0, half));
+      req.write(opts.body.slice(0, half), () => markSent());
       finish = () => req.end(opts.body?.slice(half));
     } else {
-      req.end(opts.body);
+      req.end(opts.body, () => markSent());
     }
   });
-  return { result, finish: () => finish() };
+  return { result, sent, finish: () => finish() };
 }
 
 const profileBody = (i: number, tag: string) =>
@@ -123,7 +131,8 @@ describe('graceful shutdown of the production server', { skip }, () => {
           ? request(server.port, 'GET', '/api/v1/profiles?limit=20')
           : createProfile(server.port, auth, profileBody(i, 'burst')),
       );
-      await sleep(300);
+      // Every one of them sent before the signal (on a loaded machine that takes a while).
+      await Promise.all([...held, ...burst].map((r) => r.sent));
       server.proc.kill('SIGTERM');
       await sleep(50);
       for (const h of held) h.finish();

@@ -1,7 +1,8 @@
 // Connections the kernel has already queued when the listener closes are reset by it, requests and
 // all. A shutdown signal handled in the same turn as their arrival used to close the listener before
 // they were accepted; here the test blocks its own event loop while another process connects and
-// sends its requests (the kernel completes the handshakes into the backlog), then drains at once.
+// sends its requests (the kernel completes the handshakes into the backlog), then drains from a
+// signal handler, as the server does.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -60,8 +61,14 @@ describe('draining the HTTP server', () => {
       // The client connects and sends while nothing here runs: all of it waits in the backlog.
       blockUntil(flag, 10_000);
       assert.ok(existsSync(flag), 'the client sent its requests');
-      // As a shutdown signal handled in the same turn would: before the loop polls the listener.
-      await drainConnections(server, 2_000);
+      // From a signal handler, as the shutdown runs: in the poll phase of the turn that reads it.
+      let drained: Promise<void> | undefined;
+      process.once('SIGUSR2', () => {
+        drained = drainConnections(server, 2_000);
+      });
+      process.kill(process.pid, 'SIGUSR2');
+      while (!drained) await new Promise((resolve) => setImmediate(resolve));
+      await drained;
       await new Promise((resolve) => server.close(resolve));
       await exited;
       const results = JSON.parse(out || '[]') as string[];
