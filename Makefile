@@ -6,6 +6,11 @@ SHELL := /bin/bash
 CLUSTER ?= profile-service
 NAMESPACE ?= profile-service
 KUSTOMIZE_DIR ?= k8s/simple
+# The Kind cluster's ports are k8s/simple's whichever overlay is applied.
+KIND_CONFIG ?= k8s/simple/kind-config.yaml
+# The CloudNativePG operator that k8s/ha needs (`make cnpg-install`): its release manifest.
+CNPG_VERSION ?= 1.29.1
+CNPG_MANIFEST ?= https://raw.githubusercontent.com/cloudnative-pg/cloudnative-pg/release-$(basename $(CNPG_VERSION))/releases/cnpg-$(CNPG_VERSION).yaml
 SERVER_IMAGE ?= profile-service/server:dev
 CLIENT_IMAGE ?= profile-service/client:dev
 COMPONENT ?= server
@@ -15,7 +20,8 @@ KUBECTL := kubectl -n $(NAMESPACE)
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: help install deps dev start-server start-worker migrate build-local test test-unit test-integration test-system images lint format \
-	typecheck bench ci local-cluster build build-image cluster-create deploy-all wait-pods start stop restart status \
+	typecheck bench ci local-cluster build build-image cluster-create cnpg-install deploy-all wait-pods start start-ha stop \
+	restart status \
 	logs logs-profile logs-postgres logs-redis logs-rabbitmq restart-profile port-forward test-api test-load \
 	delete-all clean clean-all
 
@@ -99,15 +105,21 @@ build-image: require-docker ## Build one image: COMPONENT=server (default) or cl
 	esac
 
 cluster-create: require-kind require-docker ## Create the Kind cluster (ports 30080, 30081, 3000) unless it exists
-	@kind get clusters 2>/dev/null | grep -qx '$(CLUSTER)' || kind create cluster --config $(KUSTOMIZE_DIR)/kind-config.yaml --name $(CLUSTER)
+	@kind get clusters 2>/dev/null | grep -qx '$(CLUSTER)' || kind create cluster --config $(KIND_CONFIG) --name $(CLUSTER)
 
 deploy-all: require-cluster ## Apply every manifest (kubectl apply -k k8s/simple); the migration Job runs again
 	@# A Job's pod template is immutable: a finished migration Job is replaced, not patched.
 	$(KUBECTL) delete job migrate --ignore-not-found
 	kubectl apply -k $(KUSTOMIZE_DIR)
 
+cnpg-install: require-cluster ## Install the CloudNativePG operator (CNPG_VERSION) that k8s/ha needs, and wait for it
+	kubectl apply --server-side -f $(CNPG_MANIFEST)
+	kubectl -n cnpg-system rollout status deployment/cnpg-controller-manager --timeout=180s
+
 wait-pods: require-cluster ## Wait for postgres, redis, rabbitmq, server, worker, client, nginx, jaeger, in that order
-	$(KUBECTL) rollout status statefulset/postgres --timeout=180s
+	@# k8s/ha's PostgreSQL is a CloudNativePG Cluster (three instances), Ready when all three are.
+	@if [ "$(KUSTOMIZE_DIR)" = k8s/ha ]; then $(KUBECTL) wait --for=condition=Ready cluster/postgres --timeout=600s; \
+	else $(KUBECTL) rollout status statefulset/postgres --timeout=180s; fi
 	$(KUBECTL) rollout status deployment/redis --timeout=120s
 	$(KUBECTL) rollout status statefulset/rabbitmq --timeout=240s
 	$(KUBECTL) rollout status statefulset/minio --timeout=120s
@@ -127,6 +139,11 @@ start: require-kind require-kubectl require-docker ## Kind cluster, images built
 	$(KUBECTL) rollout restart deployment/server deployment/worker deployment/client
 	$(MAKE) wait-pods
 	@echo "API and client: $(API)   client direct: http://localhost:3000   Grafana: http://localhost:30081   Jaeger: http://localhost:16686"
+
+start-ha: require-kind require-kubectl require-docker ## `make start` on k8s/ha: the CloudNativePG operator, then PostgreSQL as a 3-instance Cluster
+	$(MAKE) cluster-create
+	$(MAKE) cnpg-install
+	$(MAKE) start KUSTOMIZE_DIR=k8s/ha
 
 stop: require-cluster ## Scale every workload to zero (data volumes kept)
 	$(KUBECTL) scale deployment --all --replicas=0
