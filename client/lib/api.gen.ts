@@ -335,6 +335,7 @@ export interface components {
         | 'profile_exists'
         | 'conflict'
         | 'image_limit_reached'
+        | 'idempotency_key_in_use'
         | 'precondition_failed'
         | 'expectation_failed'
         | 'payload_too_large'
@@ -342,6 +343,7 @@ export interface components {
         | 'range_not_satisfiable'
         | 'image_undecodable'
         | 'image_too_many_pixels'
+        | 'idempotency_key_reused'
         | 'rate_limited'
         | 'headers_too_large'
         | 'internal'
@@ -640,7 +642,10 @@ export interface operations {
   createProfile: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (a UUID, say), 1–255 visible ASCII characters, new for each action and reused when retrying it: the first answer is replayed (Idempotent-Replayed: true); another request under the key is a 422, one while the first is still running a 409 with Retry-After. */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -669,6 +674,8 @@ export interface operations {
           Location?: string;
           /** @description Strong tag of this representation ("7", or "7p" with the email); for If-Match and If-None-Match */
           ETag?: string;
+          /** @description "true" on an answer replayed for a retried Idempotency-Key (absent otherwise) */
+          'Idempotent-Replayed'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -710,6 +717,7 @@ export interface operations {
       409: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
           [name: string]: unknown;
         };
         content: {
@@ -728,6 +736,16 @@ export interface operations {
       };
       /** @description RFC 9457 problem details (application/problem+json) */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details (application/problem+json) */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;
@@ -1303,7 +1321,10 @@ export interface operations {
   uploadImage: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (a UUID, say), 1–255 visible ASCII characters, new for each action and reused when retrying it: the first answer is replayed (Idempotent-Replayed: true); another request under the key is a 422, one while the first is still running a 409 with Retry-After. */
+        'idempotency-key'?: string;
+      };
       path: {
         /** @description Profile id (UUID) */
         id: string;
@@ -1328,6 +1349,8 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           /** @description The path of what was created */
           Location?: string;
+          /** @description "true" on an answer replayed for a retried Idempotency-Key (absent otherwise) */
+          'Idempotent-Replayed'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -1340,6 +1363,8 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           /** @description The path of what was created */
           Location?: string;
+          /** @description "true" on an answer replayed for a retried Idempotency-Key (absent otherwise) */
+          'Idempotent-Replayed'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -1401,6 +1426,7 @@ export interface operations {
       409: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
           [name: string]: unknown;
         };
         content: {
@@ -1534,7 +1560,10 @@ export interface operations {
   submitTask: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (a UUID, say), 1–255 visible ASCII characters, new for each action and reused when retrying it: the first answer is replayed (Idempotent-Replayed: true); another request under the key is a 422, one while the first is still running a 409 with Retry-After. */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1563,6 +1592,8 @@ export interface operations {
           'X-Request-Id': components['headers']['RequestId'];
           /** @description The path of what was created */
           Location?: string;
+          /** @description "true" on an answer replayed for a retried Idempotency-Key (absent otherwise) */
+          'Idempotent-Replayed'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -1601,6 +1632,17 @@ export interface operations {
         };
       };
       /** @description RFC 9457 problem details (application/problem+json) */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details (application/problem+json) */
       413: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
@@ -1612,6 +1654,16 @@ export interface operations {
       };
       /** @description RFC 9457 problem details (application/problem+json) */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details (application/problem+json) */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
           [name: string]: unknown;

@@ -13,6 +13,7 @@ import { authPlugin } from './api/plugins/auth.js';
 import { bodyParsersPlugin } from './api/plugins/body-parsers.js';
 import { docsPlugin } from './api/plugins/docs.js';
 import { errorsPlugin, sendProblem } from './api/plugins/errors.js';
+import { idempotencyPlugin } from './api/plugins/idempotency.js';
 import { observabilityPlugin, requestIdOf } from './api/plugins/observability.js';
 import { rateLimitPlugin } from './api/plugins/rate-limit.js';
 import { securityHeadersPlugin } from './api/plugins/security-headers.js';
@@ -33,6 +34,12 @@ import type { Logger } from './telemetry/logger.js';
 
 export type { App };
 
+/** Test-only faults a process can be started with; none in production. */
+export type AppFaults = {
+  /** Exit at once after an Idempotency-Key's answer committed with its effect, before it is sent. */
+  crashAfterIdempotentCommit?: boolean;
+};
+
 /** Builds the HTTP app over a composed container. Does not listen: cmd/ does, tests inject. */
 export async function buildApp(
   container: Pick<
@@ -48,7 +55,9 @@ export async function buildApp(
     | 'limiterRedis'
     | 'eventHub'
     | 'outbox'
+    | 'idempotency'
   >,
+  faults: AppFaults = {},
 ) {
   const { config, logger, metrics, db, cache, services, storage, verifier } = container;
   const lifecycle: Lifecycle = { draining: false };
@@ -68,6 +77,13 @@ export async function buildApp(
       logger,
     });
   }
+  await app.register(idempotencyPlugin, {
+    repo: container.idempotency,
+    logger,
+    ttlMs: config.idempotencyTtlMs,
+    leaseMs: config.idempotencyLeaseMs,
+    ...(faults.crashAfterIdempotentCommit ? { afterSeal: () => process.kill(process.pid, 'SIGKILL') } : {}),
+  });
   await app.register(securityHeadersPlugin, { corsOrigins: config.http.corsOrigins });
   await app.register(bodyParsersPlugin);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);

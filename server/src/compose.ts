@@ -11,6 +11,7 @@ import { createEventHub } from './events/hub.js';
 import { createImageProcessor } from './media/processor.js';
 import type { Transport } from './queue/transport.js';
 import { createExportRepository } from './repository/exports.js';
+import { createIdempotencyRepository } from './repository/idempotency.js';
 import { createImageRepository } from './repository/images.js';
 import { createOutboxRepository } from './repository/outbox.js';
 import { createProfileSearch } from './repository/profile-search.js';
@@ -95,6 +96,7 @@ export async function compose(opts: {
     taskTypes,
     exportRepo,
     outbox: createOutboxRepository(db),
+    idempotency: createIdempotencyRepository(db),
     eventHub: createEventHub(),
     verifier: openVerifier(config),
     limiterRedis,
@@ -175,7 +177,15 @@ function composeServices(deps: {
 export function composeWorker(
   container: Pick<
     Container,
-    'config' | 'logger' | 'metrics' | 'db' | 'taskRepo' | 'taskTypes' | 'outbox' | 'exportRepo'
+    | 'config'
+    | 'logger'
+    | 'metrics'
+    | 'db'
+    | 'taskRepo'
+    | 'taskTypes'
+    | 'outbox'
+    | 'exportRepo'
+    | 'idempotency'
   >,
   transport: Transport,
 ) {
@@ -187,6 +197,8 @@ export function composeWorker(
     exportTtlMs: config.exportTtlMs,
     taskRetentionMs: config.taskRetentionMs,
     eventRetentionMs: config.events.retentionMs,
+    idempotency: container.idempotency,
+    idempotencyTtlMs: config.idempotencyTtlMs,
     intervalMs: 10 * 60_000,
     logger: container.logger,
   });

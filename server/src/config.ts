@@ -84,6 +84,10 @@ export type Config = Readonly<{
   exportTtlMs: number;
   /** Finished tasks are deleted this long after they finished. */
   taskRetentionMs: number;
+  /** An Idempotency-Key and its stored answer are kept this long after its first use. */
+  idempotencyTtlMs: number;
+  /** How long a request holds its key before a retry may take it over (its holder died). */
+  idempotencyLeaseMs: number;
 }>;
 
 export type S3Config = Readonly<{
@@ -196,5 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     search: searchConfig(env),
     exportTtlMs: duration(env, 'EXPORT_TTL', '7d', 366 * 86_400_000),
     taskRetentionMs: duration(env, 'TASK_RETENTION', '30d', 3660 * 86_400_000),
+    idempotencyTtlMs: duration(env, 'IDEMPOTENCY_TTL', '24h', 30 * 86_400_000),
+    idempotencyLeaseMs: duration(env, 'IDEMPOTENCY_LEASE', '30s', 3_600_000),
   });
 }

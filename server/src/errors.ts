@@ -18,6 +18,7 @@ const TABLE = {
   profile_exists: { status: 409, title: 'Profile already exists' },
   conflict: { status: 409, title: 'Conflict' },
   image_limit_reached: { status: 409, title: 'Too many images' },
+  idempotency_key_in_use: { status: 409, title: 'Idempotency-Key in use' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   expectation_failed: { status: 417, title: 'Expectation failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
@@ -25,6 +26,7 @@ const TABLE = {
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
   image_undecodable: { status: 422, title: 'Image cannot be decoded' },
   image_too_many_pixels: { status: 422, title: 'Image has too many pixels' },
+  idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused for another request' },
   rate_limited: { status: 429, title: 'Too many requests' },
   headers_too_large: { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
@@ -90,6 +92,13 @@ export const ERRORS = {
   conflict: withDetail('conflict'),
   imageLimitReached: (max: number) =>
     new AppError('image_limit_reached', `A profile has at most ${max} images; delete one first`),
+  idempotencyKeyInUse: (why: string) =>
+    new AppError('idempotency_key_in_use', `A request with this Idempotency-Key ${why}; retry later`),
+  idempotencyKeyReused: () =>
+    new AppError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different request (method, path or body); use a new key',
+    ),
   preconditionFailed: withDetail('precondition_failed'),
   payloadTooLarge: withDetail('payload_too_large'),
   unsupportedMediaType: withDetail('unsupported_media_type'),

@@ -1,11 +1,15 @@
 // What the generated OpenAPI document cannot say from route schemas alone, added to the whole of it:
 // every error is application/problem+json (the one error handler sends nothing else), every
 // response carries X-Request-Id, the headers of refusals (WWW-Authenticate, Retry-After, RateLimit),
-// request bodies a route reads itself (the image upload's multipart form) or takes optionally (a
+// the Retry-After of a 409 for an Idempotency-Key in use, request bodies a route reads itself (the image upload's multipart form) or takes optionally (a
 // task submission), and /media, which the static file plugin serves without a route schema.
 
 type Json = Record<string, unknown>;
-type Operation = Json & { requestBody?: Json; responses?: Record<string, Json> };
+type Operation = Json & {
+  requestBody?: Json;
+  responses?: Record<string, Json>;
+  parameters?: { name?: string; in?: string }[];
+};
 
 const PROBLEM_REF = '#/components/schemas/Problem';
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
@@ -60,6 +64,11 @@ function fixOperation(op: Operation): void {
   delete op['x-request-body'];
   delete op['x-body-optional'];
   for (const [status, response] of Object.entries(op.responses ?? {})) fixResponse(status, response);
+  // A retry while the first request with its Idempotency-Key still runs: 409, told when to come back.
+  const conflict = op.responses?.['409'];
+  if (conflict && op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key')) {
+    conflict.headers = { ...(conflict.headers as Json), 'Retry-After': header('RetryAfter') };
+  }
 }
 
 const problemResponse = (description: string) => ({

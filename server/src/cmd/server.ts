@@ -14,4 +14,6 @@ for (const [name, value] of [
     process.exit(1);
   }
 }
-await runServer(config, { role: 'server' });
+// Test-only, and never set by any deployment: the crash a test of Idempotency-Key replays needs.
+const crashAfterIdempotentCommit = process.env.TEST_FAULT_CRASH_AFTER_IDEMPOTENT_COMMIT === '1';
+await runServer(config, { role: 'server', faults: { crashAfterIdempotentCommit } });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildApp, buildWorkerApp } from '../app.js';
+import { type AppFaults, buildApp, buildWorkerApp } from '../app.js';
 import { type Container, compose, composeEventFeed, composeWorker } from '../compose.js';
 import type { Config } from '../config.js';
 import { createAmqpTransport } from '../queue/amqp-transport.js';
@@ -36,7 +36,7 @@ async function eventsFromBroker(
  */
 export async function runServer(
   config: Config,
-  opts: { role: string; embeddedWorker?: boolean; alsoStop?: () => Promise<void> },
+  opts: { role: string; embeddedWorker?: boolean; alsoStop?: () => Promise<void>; faults?: AppFaults },
 ): Promise<void> {
   const logger = createLogger({ level: config.logLevel, base: { role: opts.role } });
   exitOnFatal(logger);
@@ -48,7 +48,7 @@ export async function runServer(
   let events: { feed: Consumer; transport?: { close(): Promise<void> } } | undefined;
   try {
     container = await compose({ config, logger });
-    app = await buildApp(container);
+    app = await buildApp(container, opts.faults);
     await app.listen({ host: config.host, port: config.serverPort });
     if (opts.embeddedWorker) {
       logger.info('embedded: running the worker in-process on an in-process transport over the tasks table');

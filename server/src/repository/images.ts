@@ -4,6 +4,7 @@ import { ERRORS } from '../errors.js';
 import { profileEventFrom } from '../events/profile-events.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom, UPLOAD_INTENT_DELAY_MS } from '../tasks/media-delete.js';
 import { activeTraceparent } from '../telemetry/trace-context.js';
+import type { Seal } from './idempotency.js';
 import { type ProfileRecord, type ProfileRow, profileColumnsOf, toProfile } from './profiles.js';
 import { notifyIfDue } from './tasks.js';
 
@@ -156,14 +157,18 @@ export function createImageRepository(db: Pick<Database, 'query' | 'transaction'
       putObjects: () => Promise<void>,
       intentTaskId: string,
       maxImages: number,
+      seal?: Seal<InsertOutcome>,
     ): Promise<InsertOutcome> {
       // Write-ahead: a delayed cleanup of these keys is committed before any object is written, and
       // deleted by the commit below. A process that dies in between leaves it to run.
       await scheduleCleanup(keysOf(image), intentTaskId, UPLOAD_INTENT_DELAY_MS);
       try {
-        return await db.transaction((tx) =>
-          insertLocked(tx, image, now, putObjects, intentTaskId, maxImages),
-        );
+        return await db.transaction(async (tx) => {
+          const outcome = await insertLocked(tx, image, now, putObjects, intentTaskId, maxImages);
+          // Under an Idempotency-Key the answer commits with the image row, or neither does.
+          await seal?.(tx, outcome);
+          return outcome;
+        });
       } catch (err) {
         // The same picture reached this profile through a concurrent upload that committed first.
         if (sqlState(err) === '23505') {

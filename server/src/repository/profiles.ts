@@ -6,6 +6,7 @@ import type { Cursor } from '../lib/cursor.js';
 import type { ProfileRecord } from '../services/profile-views.js';
 import { MEDIA_DELETE_TASK, mediaDeleteFrom } from '../tasks/media-delete.js';
 import { activeTraceparent } from '../telemetry/trace-context.js';
+import type { Seal } from './idempotency.js';
 import { notifyIfDue } from './tasks.js';
 
 export type { ProfileChanges, ProfileRecord };
@@ -78,26 +79,38 @@ export function createProfileRepository(db: Pick<Database, 'query' | 'reader' | 
   }
 
   return {
-    async insert(p: {
-      id: string;
-      name: string;
-      email: string;
-      bio: string;
-      owner: string | null;
-      now: Date;
-    }): Promise<ProfileRecord> {
-      const rows = await db
-        .query<ProfileRow>(
-          `WITH p AS (
-             INSERT INTO profiles (id, name, email, bio, owner_sub, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING ${PROFILE_COLUMNS}
-           ), e AS (${profileEventFrom('created', 'p.updated_at', '$7')})
-           SELECT * FROM p`,
-          [p.id, p.name, p.email, p.bio, p.owner, p.now, activeTraceparent()],
-          'profile_insert',
-        )
-        .catch(conflicts);
-      return toProfile(rows[0] as ProfileRow);
+    async insert(
+      p: {
+        id: string;
+        name: string;
+        email: string;
+        bio: string;
+        owner: string | null;
+        now: Date;
+      },
+      seal?: Seal<ProfileRecord>,
+    ): Promise<ProfileRecord> {
+      const write = async (q: Queryable) => {
+        const rows = await q
+          .query<ProfileRow>(
+            `WITH p AS (
+               INSERT INTO profiles (id, name, email, bio, owner_sub, version, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING ${PROFILE_COLUMNS}
+             ), e AS (${profileEventFrom('created', 'p.updated_at', '$7')})
+             SELECT * FROM p`,
+            [p.id, p.name, p.email, p.bio, p.owner, p.now, activeTraceparent()],
+            'profile_insert',
+          )
+          .catch(conflicts);
+        return toProfile(rows[0] as ProfileRow);
+      };
+      if (!seal) return write(db);
+      // Under an Idempotency-Key the answer commits with the profile, or neither does.
+      return db.transaction(async (tx) => {
+        const profile = await write(tx);
+        await seal(tx, profile);
+        return profile;
+      });
     },
 
     async findByOwner(sub: string): Promise<ProfileRecord | undefined> {

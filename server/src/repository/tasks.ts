@@ -3,6 +3,7 @@ import type { Queryable } from '../db/database.js';
 import { taskEventFrom } from '../events/task-events.js';
 import type { Cursor } from '../lib/cursor.js';
 import { activeTraceparent } from '../telemetry/trace-context.js';
+import type { Seal } from './idempotency.js';
 
 export type { Task };
 
@@ -50,38 +51,52 @@ export const notifyIfDue = (inserted: string) =>
      SELECT pg_notify('${DUE_CHANNEL}', '') FROM ${inserted} WHERE ${inserted}.run_at <= now() + interval '1 second' LIMIT 1
    ) n ON true`;
 
+type NewTask = {
+  id: string;
+  type: string;
+  payload: unknown;
+  maxAttempts: number;
+  runAt: Date;
+  now: Date;
+  submittedBy: string | null;
+};
+
+async function insertTask(q: Queryable, t: NewTask): Promise<Task> {
+  const rows = await q.query<TaskRow>(
+    `WITH t AS (
+       INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by, traceparent)
+       VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7, $8) RETURNING *
+     ), e AS (${taskEventFrom('t', '$8')})
+     SELECT ${COLUMNS_OF_T} FROM t ${notifyIfDue('t')}`,
+    [
+      t.id,
+      t.type,
+      JSON.stringify(t.payload),
+      t.maxAttempts,
+      t.runAt,
+      t.now,
+      t.submittedBy,
+      activeTraceparent(),
+    ],
+    'task_insert',
+  );
+  return toTask(rows[0] as TaskRow);
+}
+
 export function createTaskRepository(
   db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
 ) {
   return {
-    async insert(t: {
-      id: string;
-      type: string;
-      payload: unknown;
-      maxAttempts: number;
-      runAt: Date;
-      now: Date;
-      submittedBy: string | null;
-    }) {
-      const rows = await db.query<TaskRow>(
-        `WITH t AS (
-           INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by, traceparent)
-           VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7, $8) RETURNING *
-         ), e AS (${taskEventFrom('t', '$8')})
-         SELECT ${COLUMNS_OF_T} FROM t ${notifyIfDue('t')}`,
-        [
-          t.id,
-          t.type,
-          JSON.stringify(t.payload),
-          t.maxAttempts,
-          t.runAt,
-          t.now,
-          t.submittedBy,
-          activeTraceparent(),
-        ],
-        'task_insert',
-      );
-      return toTask(rows[0] as TaskRow);
+    async insert(t: NewTask, seal?: Seal<Task>): Promise<Task> {
+      if (seal) {
+        // Under an Idempotency-Key the answer commits with the task, or neither does.
+        return db.transaction(async (tx) => {
+          const task = await insertTask(tx, t);
+          await seal(tx, task);
+          return task;
+        });
+      }
+      return insertTask(db, t);
     },
 
     /** Queue depth as the table sees it: due but not yet handed out, handed out, running. */

@@ -5,7 +5,8 @@ import { AppError, ERRORS } from '../errors.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { MAX_IMAGES_PER_PROFILE } from '../media/limits.js';
 import type { ImageProcessor, ProcessedImage } from '../media/processor.js';
-import type { ImageRecord, ImageRepository } from '../repository/images.js';
+import type { Seal } from '../repository/idempotency.js';
+import type { ImageRecord, ImageRepository, InsertOutcome } from '../repository/images.js';
 import type { ProfileRepository } from '../repository/profiles.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -33,6 +34,9 @@ export const mediaUrlBuilder = (cdnBaseUrl: string | undefined) => {
   const base = cdnBaseUrl ?? '/media';
   return (key: string) => `${base}/${key}`;
 };
+
+/** An upload's outcome: the image, and whether it is new (false: the profile already had it). */
+export type Uploaded = { image: Image; created: boolean };
 
 const storageUnavailable = () => ERRORS.unavailable('Image storage is unavailable; retry shortly');
 
@@ -98,7 +102,7 @@ export function createImageService(deps: Deps) {
     }
   }
 
-  async function store(profileId: string, processed: ProcessedImage) {
+  async function store(profileId: string, processed: ProcessedImage, seal?: Seal<InsertOutcome>) {
     const { objects } = processed;
     const variants = [objects.original, objects.medium, objects.thumbnail];
     let writing = false;
@@ -132,6 +136,7 @@ export function createImageService(deps: Deps) {
         },
         newId(),
         MAX_IMAGES_PER_PROFILE,
+        seal,
       );
     } catch (err) {
       if (writing) await discard(variants.map((o) => o.key));
@@ -148,7 +153,8 @@ export function createImageService(deps: Deps) {
       viewer: Principal,
       profileId: string,
       read: () => Promise<Buffer>,
-    ): Promise<{ image: Image; created: boolean }> {
+      seal?: Seal<Uploaded>,
+    ): Promise<Uploaded> {
       try {
         const profile = await requireChangeable(viewer, profileId);
         // Checked again, under a lock, when the image is stored; here it spares reading the body.
@@ -159,7 +165,11 @@ export function createImageService(deps: Deps) {
         const started = performance.now();
         const processed = await deps.processor.process(bytes);
         deps.metrics.processingDuration.observe((performance.now() - started) / 1000);
-        const outcome = await store(profileId, processed);
+        const outcome = await store(
+          profileId,
+          processed,
+          seal && ((tx, o) => seal(tx, { image: view(o.image), created: o.created })),
+        );
         if (outcome.created) await deps.cache.updated(outcome.profile);
         deps.metrics.uploads.inc({ outcome: outcome.created ? 'created' : 'duplicate' });
         return { image: view(outcome.image), created: outcome.created };

@@ -5,6 +5,7 @@ import { ERRORS } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { etagOf } from '../lib/etag.js';
 import { isUuid, newId } from '../lib/ids.js';
+import type { Seal } from '../repository/idempotency.js';
 import type { ProfileSearch } from '../repository/profile-search.js';
 import type {
   Actor,
@@ -100,15 +101,19 @@ export function createProfileService({ repo, cache, finder, searchGate, clock = 
   }
 
   return {
-    async create(viewer: Principal, input: ProfileInput): Promise<ProfileRecord> {
-      const profile = await repo.insert({
-        id: newId(),
-        name: input.name,
-        email: input.email,
-        bio: input.bio ?? '',
-        owner: ownerFor(viewer, input.owner),
-        now: clock(),
-      });
+    /** `seal` stores the request's answer with the profile (under an Idempotency-Key). */
+    async create(viewer: Principal, input: ProfileInput, seal?: Seal<ProfileRecord>): Promise<ProfileRecord> {
+      const profile = await repo.insert(
+        {
+          id: newId(),
+          name: input.name,
+          email: input.email,
+          bio: input.bio ?? '',
+          owner: ownerFor(viewer, input.owner),
+          now: clock(),
+        },
+        seal,
+      );
       await cache.stored(profile);
       return profile;
     },

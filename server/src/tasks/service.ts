@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { parseDuration } from '../lib/duration.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { createAjv, describe, fieldErrors } from '../lib/validator.js';
+import type { Seal } from '../repository/idempotency.js';
 import type { ProfileRepository } from '../repository/profiles.js';
 import type { TaskRepository } from '../repository/tasks.js';
 import type { TaskMetrics } from '../telemetry/metrics.js';
@@ -77,7 +78,7 @@ export function createTaskService({ repo, profiles, types, metrics, clock = () =
 
   return {
     /** Stores the task (the outbox): accepting it never needs the broker. */
-    async submit(viewer: Principal, input: SubmitInput): Promise<Task> {
+    async submit(viewer: Principal, input: SubmitInput, seal?: Seal<Task>): Promise<Task> {
       const user = userOf(viewer);
       const name = input.type ?? DEFAULT_TASK_TYPE;
       const { type, validate } = typeOf(name);
@@ -88,15 +89,18 @@ export function createTaskService({ repo, profiles, types, metrics, clock = () =
       }
       await authorise(user, type, payload);
       const now = clock();
-      const task = await repo.insert({
-        id: newId(),
-        type: name,
-        payload,
-        maxAttempts: type.retry.maxAttempts,
-        runAt: new Date(now.getTime() + delayMs(input.delay)),
-        now,
-        submittedBy: user.sub,
-      });
+      const task = await repo.insert(
+        {
+          id: newId(),
+          type: name,
+          payload,
+          maxAttempts: type.retry.maxAttempts,
+          runAt: new Date(now.getTime() + delayMs(input.delay)),
+          now,
+          submittedBy: user.sub,
+        },
+        seal,
+      );
       metrics.submitted.inc({ type: name });
       return task;
     },

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ExportRepository } from '../repository/exports.js';
+import type { IdempotencyRepository } from '../repository/idempotency.js';
 import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
 
@@ -7,7 +8,7 @@ const BATCH = 1_000;
 
 /**
  * Deletes what must not be kept: exports (personal data) past EXPORT_TTL, finished tasks past
- * TASK_RETENTION. In batches, so one pass never holds long locks; every worker may run it, since
+ * TASK_RETENTION, Idempotency-Keys (and the answers they keep) past IDEMPOTENCY_TTL. In batches, so one pass never holds long locks; every worker may run it, since
  * deleting what another already deleted is harmless.
  */
 export function createRetention(opts: {
@@ -18,6 +19,8 @@ export function createRetention(opts: {
   taskRetentionMs: number;
   /** Relayed events are kept this long for event streams that reconnect. */
   eventRetentionMs?: number;
+  idempotency?: Pick<IdempotencyRepository, 'pruneOlder'>;
+  idempotencyTtlMs?: number;
   intervalMs: number;
   logger: Pick<Logger, 'info' | 'warn'>;
   clock?: () => Date;
@@ -37,7 +40,7 @@ export function createRetention(opts: {
   }
 
   /** One pass; resolves with what it deleted. */
-  async function pass(): Promise<{ exports: number; tasks: number; events: number }> {
+  async function pass(): Promise<{ exports: number; tasks: number; events: number; keys: number }> {
     const now = clock().getTime();
     const exports = await drain(opts.exports.pruneOlder, new Date(now - opts.exportTtlMs));
     const tasks = await drain(opts.tasks.pruneFinished, new Date(now - opts.taskRetentionMs));
@@ -46,8 +49,18 @@ export function createRetention(opts: {
       outbox && eventRetentionMs !== undefined
         ? await drain(outbox.pruneRelayed, new Date(now - eventRetentionMs))
         : 0;
-    if (exports || tasks) opts.logger.info({ exports, tasks }, 'expired exports and finished tasks deleted');
-    return { exports, tasks, events };
+    const { idempotency, idempotencyTtlMs } = opts;
+    const keys =
+      idempotency && idempotencyTtlMs !== undefined
+        ? await drain(idempotency.pruneOlder, new Date(now - idempotencyTtlMs))
+        : 0;
+    if (exports || tasks || keys) {
+      opts.logger.info(
+        { exports, tasks, keys },
+        'expired exports, finished tasks and idempotency keys deleted',
+      );
+    }
+    return { exports, tasks, events, keys };
   }
 
   function tick() {

@@ -143,3 +143,19 @@ export async function readImagePart(
   }
   return image;
 }
+
+/**
+ * readImagePart, once per request: the Idempotency-Key hook reads the file to know the request
+ * before the handler asks for it again.
+ */
+export function imageReader(maxBytes: number) {
+  const read = new WeakMap<FastifyRequest, Promise<Buffer>>();
+  return (request: FastifyRequest, reply: FastifyReply): Promise<Buffer> => {
+    let bytes = read.get(request);
+    if (!bytes) {
+      bytes = readImagePart(request, reply, maxBytes);
+      read.set(request, bytes);
+    }
+    return bytes;
+  };
+}

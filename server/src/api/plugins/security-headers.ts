@@ -47,6 +47,7 @@ export const securityHeadersPlugin = fp<{ corsOrigins: readonly string[] }>(
         'RateLimit-Policy',
         'X-Request-Id',
         'X-Cache',
+        'Idempotent-Replayed',
       ],
       maxAge: 600,
     });

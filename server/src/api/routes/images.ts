@@ -1,10 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { MAX_IMAGES_PER_PROFILE } from '../../media/limits.js';
-import type { ImageService } from '../../services/images.js';
-import { readImagePart, uploadGate } from '../multipart/image-part.js';
+import type { ImageService, Uploaded } from '../../services/images.js';
+import { imageReader, uploadGate } from '../multipart/image-part.js';
+import { type Answer, bytesDigest, sealOf, send } from '../plugins/idempotency.js';
 import { LOCATION, withHeaders } from '../schemas/headers.js';
-import { IMAGE_UPLOAD_BODY, ImageParams, Image as ImageSchema } from '../schemas/image.js';
+import { IDEMPOTENT_REPLAYED, IdempotencyKeyHeaders } from '../schemas/idempotency.js';
+import {
+  IMAGE_UPLOAD_BODY,
+  type Image as ImageBody,
+  ImageParams,
+  Image as ImageSchema,
+} from '../schemas/image.js';
 import { problems } from '../schemas/problem.js';
 import { ProfileId } from '../schemas/profile.js';
 import { tokenOptional, tokenRequired } from '../schemas/security.js';
@@ -18,10 +25,12 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
   app,
   { images, maxBytes },
 ) => {
+  const readImage = imageReader(maxBytes);
   app.post(
     '/:id/images',
     {
-      config: { auth: 'required', rateClass: 'upload' },
+      // Under an Idempotency-Key the image is read first: a retry is "the same" by the file's bytes.
+      config: { auth: 'required', rateClass: 'upload', idempotent: { digest: bytesDigest(readImage) } },
       // After the auth hook: an anonymous upload is refused before its size is even looked at.
       onRequest: uploadGate(maxBytes),
       schema: {
@@ -34,21 +43,27 @@ export const imageRoutes: FastifyPluginAsyncTypebox<{ images: ImageService; maxB
         // Read from the multipart stream by the handler, not validated as a body: documented only.
         'x-request-body': IMAGE_UPLOAD_BODY,
         params: ProfileId,
+        headers: IdempotencyKeyHeaders,
         response: {
-          200: withHeaders(Image, LOCATION),
-          201: withHeaders(Image, LOCATION),
+          200: withHeaders(Image, LOCATION, IDEMPOTENT_REPLAYED),
+          201: withHeaders(Image, LOCATION, IDEMPOTENT_REPLAYED),
           ...problems(400, 401, 403, 404, 408, 409, 413, 415, 422, 429, 503),
         },
       },
     },
     async (request, reply) => {
-      const { image, created } = await images.upload(request.principal, request.params.id, () =>
-        readImagePart(request, reply, maxBytes),
+      const answer = ({ image, created }: Uploaded): Answer<ImageBody> => ({
+        status: created ? 201 : 200,
+        headers: { location: `${app.prefix}/${request.params.id}/images/${image.id}` },
+        body: image,
+      });
+      const uploaded = await images.upload(
+        request.principal,
+        request.params.id,
+        () => readImage(request, reply),
+        sealOf(request, reply, answer),
       );
-      reply
-        .code(created ? 201 : 200)
-        .header('location', `${app.prefix}/${request.params.id}/images/${image.id}`);
-      return image;
+      return send(reply, answer(uploaded));
     },
   );
 

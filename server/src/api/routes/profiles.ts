@@ -2,13 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { etagOf, noneMatch, requiredVersions } from '../../lib/etag.js';
-import { viewFor } from '../../services/profile-views.js';
+import { type ProfileRecord, viewFor } from '../../services/profile-views.js';
 import type { ProfileService } from '../../services/profiles.js';
+import { type Answer, sealOf, send } from '../plugins/idempotency.js';
 import { ETAG, LOCATION, NEXT_PAGE, withHeaders } from '../schemas/headers.js';
+import { IDEMPOTENT_REPLAYED, IdempotencyKeyHeaders } from '../schemas/idempotency.js';
 import { problems } from '../schemas/problem.js';
 import {
   IfMatchHeaders,
   IfNoneMatchHeaders,
+  type Profile as ProfileBody,
   ProfileCreate,
   ProfileId,
   ProfileListQuery,
@@ -39,7 +42,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
   app.post(
     '',
     {
-      config: required,
+      config: { ...required, idempotent: {} },
       preValidation: trimNameAndEmail,
       schema: {
         tags,
@@ -48,20 +51,22 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ profiles: ProfileService
         description:
           'An ordinary user creates their own, one at most (409 profile_exists); an admin creates any number and may name the owner.',
         security: tokenRequired,
+        headers: IdempotencyKeyHeaders,
         body: ProfileCreate,
         response: {
-          201: withHeaders(Profile, LOCATION, ETAG),
-          ...problems(400, 401, 403, 409, 413, 415, 429),
+          201: withHeaders(Profile, LOCATION, ETAG, IDEMPOTENT_REPLAYED),
+          ...problems(400, 401, 403, 409, 413, 415, 422, 429),
         },
       },
     },
     async (request, reply) => {
-      const profile = await profiles.create(request.principal, request.body);
-      reply
-        .code(201)
-        .header('location', `${app.prefix}/${profile.id}`)
-        .header('etag', etagOf(profile.version, true));
-      return viewFor(request.principal, profile);
+      const answer = (profile: ProfileRecord): Answer<ProfileBody> => ({
+        status: 201,
+        headers: { location: `${app.prefix}/${profile.id}`, etag: etagOf(profile.version, true) },
+        body: viewFor(request.principal, profile),
+      });
+      const profile = await profiles.create(request.principal, request.body, sealOf(request, reply, answer));
+      return send(reply, answer(profile));
     },
   );
 

@@ -1,11 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TaskService } from '../../tasks/service.js';
+import { type Answer, sealOf, send } from '../plugins/idempotency.js';
 import { LOCATION, NEXT_PAGE, withHeaders } from '../schemas/headers.js';
+import { IDEMPOTENT_REPLAYED, IdempotencyKeyHeaders } from '../schemas/idempotency.js';
 import { problems } from '../schemas/problem.js';
 import { tokenRequired } from '../schemas/security.js';
 import { ref } from '../schemas/shared.js';
-import { TaskId, TaskListQuery, Task as TaskSchema, TaskSubmit } from '../schemas/task.js';
+import {
+  TaskId,
+  TaskListQuery,
+  type Task as TaskRecord,
+  Task as TaskSchema,
+  TaskSubmit,
+} from '../schemas/task.js';
 
 const tags = ['tasks'];
 const Task = ref(TaskSchema);
@@ -15,7 +23,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = asy
   app.post(
     '/delayed',
     {
-      config: { ...required, rateClass: 'task' },
+      config: { ...required, rateClass: 'task', idempotent: {} },
       // No body at all is the default task with its default payload.
       preValidation: async (request) => {
         if (request.body === undefined || request.body === null) request.body = {};
@@ -29,14 +37,22 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ tasks: TaskService }> = asy
         description:
           'profile.export and profile.purge: for a profile you own (any, for an admin); the other types: admins only.',
         security: tokenRequired,
+        headers: IdempotencyKeyHeaders,
         body: TaskSubmit,
-        response: { 202: withHeaders(Task, LOCATION), ...problems(400, 401, 403, 413, 415, 429) },
+        response: {
+          202: withHeaders(Task, LOCATION, IDEMPOTENT_REPLAYED),
+          ...problems(400, 401, 403, 409, 413, 415, 422, 429),
+        },
       },
     },
     async (request, reply) => {
-      const task = await tasks.submit(request.principal, request.body);
-      reply.code(202).header('location', `${app.prefix}/${task.id}`);
-      return task;
+      const answer = (task: TaskRecord): Answer<TaskRecord> => ({
+        status: 202,
+        headers: { location: `${app.prefix}/${task.id}` },
+        body: task,
+      });
+      const task = await tasks.submit(request.principal, request.body, sealOf(request, reply, answer));
+      return send(reply, answer(task));
     },
   );
 

@@ -53,7 +53,7 @@ describe('retention of exports and finished tasks', () => {
       intervalMs: 60_000,
       logger: { info: () => {}, warn: () => {} },
     });
-    assert.deepEqual(await retention.pass(), { exports: 1, tasks: 1, events: 0 });
+    assert.deepEqual(await retention.pass(), { exports: 1, tasks: 1, events: 0, keys: 0 });
     const left = await db.query<{ id: string }>('SELECT id FROM tasks ORDER BY id', [], 'test_left');
     assert.deepEqual(
       left.map((r) => r.id),
@@ -61,7 +61,7 @@ describe('retention of exports and finished tasks', () => {
     );
     assert.deepEqual(
       await retention.pass(),
-      { exports: 0, tasks: 0, events: 0 },
+      { exports: 0, tasks: 0, events: 0, keys: 0 },
       'a second pass finds nothing',
     );
   });

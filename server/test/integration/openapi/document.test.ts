@@ -90,6 +90,21 @@ describe('the OpenAPI document', () => {
     assert.ok(headerOf('/api/v1/tasks/delayed', 'post', '202').includes('Location'));
     assert.ok(headerOf('/api/v1/profiles', 'get', '429').includes('Retry-After'));
     assert.ok(headerOf('/api/v1/me', 'get', '401').includes('WWW-Authenticate'));
+    // Idempotency-Key: the header each creating POST takes, its replay marker, the 409's Retry-After.
+    for (const [path, status] of [
+      ['/api/v1/profiles', '201'],
+      ['/api/v1/profiles/{id}/images', '201'],
+      ['/api/v1/tasks/delayed', '202'],
+    ] as const) {
+      const op = doc().paths[path]?.post as { parameters?: { name: string; in: string }[] } | undefined;
+      assert.ok(
+        op?.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key'),
+        path,
+      );
+      assert.ok(headerOf(path, 'post', status).includes('Idempotent-Replayed'), path);
+      assert.ok(headerOf(path, 'post', '409').includes('Retry-After'), path);
+      assert.ok(headerOf(path, 'post', '422').includes('X-Request-Id'), path);
+    }
     const media = doc().paths['/media/{key}']?.get;
     assert.deepEqual(Object.keys(media?.responses ?? {}).sort(), ['200', '206', '304', '404', '416', '503']);
   });
