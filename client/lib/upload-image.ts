@@ -5,11 +5,14 @@ export function uploadImage(
   profileId: string,
   file: File,
   onProgress: (fraction: number) => void,
+  /** The Idempotency-Key of this upload: the same when the same upload is retried. */
+  idempotencyKey?: string,
 ): { done: Promise<Image>; abort: () => void } {
   const xhr = new XMLHttpRequest();
   const done = new Promise<Image>((resolve, reject) => {
     xhr.open('POST', apiPath('/api/v1/profiles/{id}/images', { id: profileId }));
     xhr.setRequestHeader('accept', 'application/json');
+    if (idempotencyKey) xhr.setRequestHeader('idempotency-key', idempotencyKey);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

@@ -1,9 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError, nextCursor, toApiError } from '../lib/api';
+import { actionKeys } from '../lib/idempotency';
 import { parseMetrics, sum } from '../lib/metrics';
 
 describe('client helpers', () => {
+  it('keeps an Idempotency-Key while the same action is retried unanswered, a new one otherwise', () => {
+    let n = 0;
+    const keys = actionKeys(() => `k${++n}`);
+    assert.equal(keys.keyFor('a'), 'k1');
+    keys.answered(0, 'network');
+    assert.equal(keys.keyFor('a'), 'k1', 'after a lost answer the retry is the same action');
+    keys.answered(503, 'unavailable');
+    keys.answered(409, 'idempotency_key_in_use');
+    assert.equal(keys.keyFor('a'), 'k1', 'nor do a 5xx or a key in use settle it');
+    assert.equal(keys.keyFor('b'), 'k2', 'another action (other fields) is a new key');
+    keys.answered(201);
+    assert.equal(keys.keyFor('b'), 'k3', 'once answered, the next click is a new action');
+    keys.answered(409, 'email_taken');
+    assert.equal(keys.keyFor('b'), 'k4', 'an answered refusal too');
+  });
+
   it('reads the next cursor from a Link header, and nothing when there is none', () => {
     const headers = new Headers({ link: '</api/v1/profiles?limit=20&cursor=abc%3D%3D&q=ada>; rel="next"' });
     assert.equal(nextCursor(headers), 'abc==');

@@ -101,6 +101,7 @@ describe('forwarding', () => {
         authorization: 'Bearer forged',
         'content-type': 'application/json',
         'if-match': '"3"',
+        'idempotency-key': 'key-1',
       },
       body: '{"name":"a"}',
     });
@@ -109,6 +110,7 @@ describe('forwarding', () => {
     assert.equal(seen.headers?.authorization, 'Bearer tok');
     assert.equal(seen.headers?.cookie, undefined);
     assert.equal(seen.headers?.['if-match'], '"3"');
+    assert.equal(seen.headers?.['idempotency-key'], 'key-1', 'a retried create is replayed by the API');
     assert.equal(res.status, 201);
     assert.deepEqual(await res.json(), { ok: true });
     assert.equal(res.headers.get('set-cookie'), null);

@@ -1,6 +1,7 @@
 import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, asApiError, type Image } from '@/lib/api';
 import { formatBytes } from '@/lib/format';
+import { actionKeys } from '@/lib/idempotency';
 import { uploadImage } from '@/lib/upload-image';
 
 const MAX_BYTES = 10 * 1_048_576;
@@ -15,6 +16,8 @@ export function useImageUpload(
   const [progress, setProgress] = useState<number | undefined>();
   const [uploadError, setUploadError] = useState<ApiError | undefined>();
   const input = useRef<HTMLInputElement>(null);
+  // Uploading the same file again after a lost answer is the same upload: the API replays it.
+  const keys = useRef(actionKeys()).current;
 
   useEffect(() => {
     if (!file) return;
@@ -41,14 +44,18 @@ export function useImageUpload(
     if (!file) return;
     setUploadError(undefined);
     setProgress(0);
+    const key = keys.keyFor(`${profileId} ${file.name} ${file.size} ${file.lastModified}`);
     try {
-      const image = await uploadImage(profileId, file, setProgress).done;
+      const image = await uploadImage(profileId, file, setProgress, key).done;
+      keys.answered(200);
       setFile(undefined);
       setPreview(undefined);
       if (input.current) input.current.value = '';
       onUploaded(file, image);
     } catch (err) {
-      setUploadError(asApiError(err));
+      const problem = asApiError(err);
+      keys.answered(problem.status, problem.code);
+      setUploadError(problem);
     } finally {
       setProgress(undefined);
     }

@@ -1,5 +1,6 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { api, asApiError, type Task, type TaskSubmission, type TaskType } from '@/lib/api';
+import { actionKeys } from '@/lib/idempotency';
 
 export type Message = { kind: 'success' | 'error'; text: string };
 
@@ -43,6 +44,8 @@ export function useTaskForm(
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<Message | undefined>();
   const [busy, setBusy] = useState(false);
+  // Submitting the same task again after a lost answer is the same submission: the API replays it.
+  const keys = useRef(actionKeys()).current;
 
   const chooseType = (next: TaskType) => {
     setType(next);
@@ -60,12 +63,18 @@ export function useTaskForm(
     }
     setBusy(true);
     setErrors({});
+    const key = keys.keyFor(JSON.stringify(checked.body));
     try {
-      const { data } = await api.post('/api/v1/tasks/delayed', { body: checked.body });
+      const { data, status } = await api.post('/api/v1/tasks/delayed', {
+        body: checked.body,
+        headers: { 'idempotency-key': key },
+      });
+      keys.answered(status);
       onSubmitted(data);
       setMessage({ kind: 'success', text: `Task ${data.id.slice(-12)} ${data.status}.` });
     } catch (err) {
       const problem = asApiError(err);
+      keys.answered(problem.status, problem.code);
       setErrors(problem.byField());
       setMessage({ kind: 'error', text: problem.message });
     } finally {

@@ -13,6 +13,8 @@ const REQUEST_HEADERS = [
   'if-range',
   'range',
   'x-request-id',
+  // A create or upload retried after a lost answer is replayed by the API, not done twice.
+  'idempotency-key',
   // A reconnecting EventSource names the last event it saw: the API sends what it missed.
   'last-event-id',
   // Set by Next.js from the socket when no proxy in front did: the API's per-address budgets.
