@@ -63,10 +63,10 @@ describe('draining the HTTP server', () => {
       assert.ok(existsSync(flag), 'the client sent its requests');
       // From a signal handler, as the shutdown runs: in the poll phase of the turn that reads it.
       let drained: Promise<void> | undefined;
-      process.once('SIGUSR2', () => {
+      process.once('SIGWINCH', () => {
         drained = drainConnections(server, 2_000);
       });
-      process.kill(process.pid, 'SIGUSR2');
+      process.kill(process.pid, 'SIGWINCH');
       while (!drained) await new Promise((resolve) => setImmediate(resolve));
       await drained;
       await new Promise((resolve) => server.close(resolve));
