@@ -18,3 +18,20 @@ export function decodeCursor(text: string): Cursor {
   if (Number.isNaN(createdAt.getTime())) throw fail();
   return { createdAt, id };
 }
+
+/**
+ * One page of rows read with `limit + 1`: the first `limit`, and the cursor after the last of them
+ * when the extra row says there is more.
+ */
+export function keysetPage<R extends { created_at: string | Date; id: string }>(
+  rows: R[],
+  limit: number,
+): { items: R[]; next: string | undefined } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const next =
+    rows.length > limit && last
+      ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id })
+      : undefined;
+  return { items, next };
+}

@@ -2,7 +2,7 @@ import type { ListQuery, Profile, ProfileInput } from '../api/schemas/profile.js
 import { isAdmin, type Principal } from '../auth/principal.js';
 import type { ProfileCache } from '../cache/profile-cache.js';
 import { ERRORS } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import { decodeCursor, keysetPage } from '../lib/cursor.js';
 import { etagOf } from '../lib/etag.js';
 import { isUuid, newId } from '../lib/ids.js';
 import type { Seal } from '../repository/idempotency.js';
@@ -149,12 +149,7 @@ export function createProfileService({ repo, cache, finder, searchGate, clock = 
             finder.search({ ...page, q, searchEmail: isAdmin(viewer), timeoutMs }),
           )
         : await repo.list(page);
-      const items = rows.slice(0, limit);
-      const last = items.at(-1);
-      const next =
-        rows.length > limit && last
-          ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id })
-          : undefined;
+      const { items, next } = keysetPage(rows, limit);
       return { items: items.map((p) => viewFor(viewer, p)), next };
     },
 

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { SubmitInput, Task, TaskListQuery } from '../api/schemas/task.js';
 import { isAdmin, type Principal, type User } from '../auth/principal.js';
 import { ERRORS } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import { decodeCursor, keysetPage } from '../lib/cursor.js';
 import { parseDuration } from '../lib/duration.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { createAjv, describe, fieldErrors } from '../lib/validator.js';
@@ -138,13 +138,7 @@ export function createTaskService({ repo, profiles, types, metrics, clock = () =
         status: query.status,
         type: query.type,
       });
-      const items = rows.slice(0, limit);
-      const last = items.at(-1);
-      const next =
-        rows.length > limit && last
-          ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id })
-          : undefined;
-      return { items, next };
+      return keysetPage(rows, limit);
     },
   };
 }
