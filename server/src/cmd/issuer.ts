@@ -1,8 +1,7 @@
 // The development identity provider on its own (`node dist/cmd/issuer.js`), for the local
 // Kubernetes and Compose setups: AUTH_ISSUER is the URL it is reached at (and names in its tokens),
 // AUTH_PORT where it listens. Development only: anyone signs in with any email.
-import { join } from 'node:path';
-import { createIdentityProvider, WEB_CLIENT_ID } from '../auth/provider/index.js';
+import { createDevIdentityProvider } from '../lifecycle/embedded-issuer.js';
 import { onShutdownSignal } from '../lifecycle/shutdown.js';
 import { exitOnFatal, loadConfigOrExit } from '../lifecycle/startup.js';
 import { createLogger, flushLogger } from '../telemetry/logger.js';
@@ -15,15 +14,7 @@ if (!auth.issuer) {
 }
 const logger = createLogger({ level: config.logLevel, base: { role: 'issuer' } });
 exitOnFatal(logger);
-const idp = await createIdentityProvider({
-  issuer: auth.issuer,
-  audience: auth.audience,
-  adminEmail: auth.devAdminEmail,
-  dataDir: join(config.dataDir, 'auth'),
-  devClientSecret: auth.devClientSecret,
-  webClient: { id: WEB_CLIENT_ID, secret: auth.devWebClientSecret, origins: auth.devWebOrigins },
-  accessTokenTtlSec: auth.devAccessTokenTtlSec,
-});
+const idp = await createDevIdentityProvider(config, auth.issuer);
 const port = await idp.listen(auth.devPort, config.host);
 logger.info({ issuer: auth.issuer, port }, 'development identity provider listening (development only)');
 void flushLogger(logger);
