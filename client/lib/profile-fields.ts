@@ -11,6 +11,11 @@ export function changesFrom(base: ProfileFields, edited: ProfileFields): Partial
   return Object.fromEntries(FIELDS.filter((f) => edited[f] !== base[f]).map((f) => [f, edited[f]]));
 }
 
+export const sameFields = (a: ProfileFields, b: ProfileFields) => Object.keys(changesFrom(a, b)).length === 0;
+
+/** Whether two versions differ in what the form edits (not only in their images). */
+export const fieldsDiffer = (a: Profile, b: Profile) => !sameFields(fieldsOf(a), fieldsOf(b));
+
 /** Their version with one's own changes over it: the fields one did not touch stay theirs. */
 export const withChanges = (theirs: Profile, mine: Partial<ProfileFields>): ProfileFields => ({
   ...fieldsOf(theirs),

@@ -2,14 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Profile, Task } from '../lib/api';
-import {
-  changedProfile,
-  fieldsDiffer,
-  fresherOf,
-  withoutProfile,
-  withProfile,
-} from '../lib/live/profile-updates';
+import { changedProfile, fresherOf, withoutProfile, withProfile } from '../lib/live/profile-updates';
 import { withTask } from '../lib/live/task-updates';
+import { fieldsDiffer } from '../lib/profile-fields';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const profile = (id: string, version: number, more: Partial<Profile> = {}): Profile => ({

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { api, asApiError, type Profile } from '@/lib/api';
 import { PROFILE_EVENTS, type ProfileChange } from '@/lib/live/events';
 import { useLive } from '@/lib/live/live-context';
-import { changedProfile, fieldsDiffer, sameFields } from '@/lib/live/profile-updates';
-import { changesFrom, fieldsOf } from '@/lib/profile-fields';
+import { changedProfile } from '@/lib/live/profile-updates';
+import { changesFrom, fieldsDiffer, fieldsOf, sameFields } from '@/lib/profile-fields';
 import type { ProfileEdits } from './use-profile-edits';
 
 type Loaded = {

@@ -1,7 +1,6 @@
 // How a profile change from the stream updates what a page shows. Pure. A version orders changes:
 // whatever arrives late (an event behind a fresher read, or a read behind an event) is dropped.
-import type { Profile, ProfileFields } from '@/lib/api';
-import { fieldsOf } from '@/lib/profile-fields';
+import type { Profile } from '@/lib/api';
 import type { ProfileChange } from './events';
 
 /** The profile a change makes of what was known: its public fields anew, its email as known. */
@@ -9,15 +8,6 @@ export function changedProfile(known: Profile | undefined, change: ProfileChange
   const { time: _, ...fields } = change;
   return { ...known, ...fields };
 }
-
-/** Whether two versions differ in what the form edits (not only in their images). */
-export function fieldsDiffer(a: Profile, b: Profile): boolean {
-  const [x, y] = [fieldsOf(a), fieldsOf(b)];
-  return x.name !== y.name || x.email !== y.email || x.bio !== y.bio;
-}
-
-export const sameFields = (a: ProfileFields, b: ProfileFields) =>
-  a.name === b.name && a.email === b.email && a.bio === b.bio;
 
 /** As the API searches: `q` anywhere in the name, or in the email where the viewer sees it. */
 const matches = (p: Profile, q: string) =>
