@@ -130,7 +130,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) =>
 };
 
 function startStream(res: ServerResponse, viewer: Principal, last: number | undefined, deps: Deps) {
-  let sentUpTo = last ?? Number.POSITIVE_INFINITY;
+  // A fresh stream has seen nothing: whatever its subscription hears is sent.
+  let sentUpTo = last ?? 0;
   let replaying = true;
   const held: StreamedEvent[] = [];
   const write = (text: string) => {
@@ -161,12 +162,8 @@ function startStream(res: ServerResponse, viewer: Principal, last: number | unde
       : undefined;
   write('retry: 2000\n\n');
   void catchUp(last, deps, send, write)
-    .then((from) => {
-      sentUpTo = sentUpTo === Number.POSITIVE_INFINITY ? from : Math.max(sentUpTo, from);
-    })
     .catch(() => {
       write(frame('reset', { reason: 'the events missed could not be read: reload' }));
-      if (sentUpTo === Number.POSITIVE_INFINITY) sentUpTo = 0;
     })
     .finally(() => {
       replaying = false;
@@ -182,26 +179,26 @@ function startStream(res: ServerResponse, viewer: Principal, last: number | unde
 }
 
 /**
- * Sends what a reconnecting client missed; returns the number it has now seen up to. A fresh stream
- * has seen nothing: whatever its subscription heard is sent. (Starting it at the newest number read
- * from the outbox raced with the relay: an event published after the subscription, but numbered
- * before that read returned, was taken for one from before and never sent.)
+ * Sends what a reconnecting client missed, or says `reset` when that is gone; a fresh stream has
+ * nothing to catch up on. (Starting a fresh one at the newest number read from the outbox raced
+ * with the relay: an event published after the subscription, but numbered before that read
+ * returned, was taken for one from before and never sent.)
  */
 async function catchUp(
   last: number | undefined,
   deps: Deps,
   send: (event: StreamedEvent) => void,
   write: (text: string) => void,
-): Promise<number> {
-  if (last === undefined) return 0;
+): Promise<void> {
+  if (last === undefined) return;
   const [oldest, missed] = await Promise.all([
     deps.outbox.oldestKept(),
     deps.outbox.after(last, deps.limits.replayMax + 1),
   ]);
   if ((oldest !== undefined && last < oldest - 1) || missed.length > deps.limits.replayMax) {
+    // What was heard since subscribing follows the reset, as on a fresh stream.
     write(frame('reset', { reason: 'events were missed that are no longer kept: reload' }));
-    return 0; // as a fresh stream: what was heard since subscribing follows the reset
+    return;
   }
   for (const event of missed) send(event);
-  return last;
 }
