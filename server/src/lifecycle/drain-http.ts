@@ -6,16 +6,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Stops taking connections without cutting off a request already sent on an open one. Closing an
  * idle keep-alive connection at once (what http.Server.close does) races with the client's next
  * request, which may already be on the wire: the client sees its connection reset under it. So the
- * listener alone is closed first; while draining every response says Connection: close, so each
- * connection that carries one more request closes itself after answering it. Only connections that
- * stayed idle for all of `lingerMs` are closed after that (by the caller's close), which is the race
- * every keep-alive timeout already has, and which clients expect.
+ * listener alone is closed first; `onListenerClosed` then has every response say Connection: close,
+ * so each connection that carries one more request closes itself after answering it. Only
+ * connections that stayed idle for all of `lingerMs` are closed after that (by the caller's close),
+ * which is the race every keep-alive timeout already has, and which clients expect.
  */
-export async function drainConnections(server: Server, lingerMs: number): Promise<void> {
-  if (!server.listening) return;
+export async function drainConnections(
+  server: Server,
+  lingerMs: number,
+  onListenerClosed: () => void = () => {},
+): Promise<void> {
+  if (!server.listening) return onListenerClosed();
   await acceptQueued(server, lingerMs);
   // net.Server's close: stops accepting, and (unlike http.Server's) leaves open connections alone.
   net.Server.prototype.close.call(server);
+  onListenerClosed();
   const deadline = Date.now() + lingerMs;
   while (Date.now() < deadline && (await openConnections(server)) > 0) await sleep(25);
 }

@@ -72,12 +72,21 @@ export async function runServer(
     logger,
     graceMs: config.shutdownGraceMs,
     async stop() {
-      app.lifecycle.draining = true;
+      const draining = () => {
+        app.lifecycle.draining = true;
+      };
       if (workerApp) workerApp.lifecycle.draining = true;
-      if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
+      // With a delay, the load balancer is told at once (readiness 503, Connection: close). Without
+      // one, the connections already queued are accepted first, keep-alive clients kept on theirs
+      // meanwhile: a Connection: close then would send them reconnecting into a listener about to
+      // close, whose queue it resets.
+      if (config.shutdownDelayMs > 0) {
+        draining();
+        await sleep(config.shutdownDelayMs);
+      }
       // Tasks in hand finish (bounded by the grace timer) while the HTTP side drains.
       const drainThenClose = async () => {
-        await drainConnections(app.server, config.shutdownLingerMs);
+        await drainConnections(app.server, config.shutdownLingerMs, draining);
         await app.close();
       };
       await Promise.all([worker?.stop(), drainThenClose(), workerApp?.close()]);
