@@ -43,6 +43,18 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A commit PostgreSQL made locally without the synchronous standby's confirmation (its wait was
+ * cancelled by the statement timeout): it may not survive a failover, so it is not acknowledged. The
+ * client retries it; under an Idempotency-Key the retry replays it if it did survive.
+ */
+export class UnconfirmedCommitError extends Error {
+  constructor() {
+    super('the commit was not confirmed by a synchronous standby');
+    this.name = 'UnconfirmedCommitError';
+  }
+}
+
 /** SQLSTATE of a driver error (pg and PGlite both expose `code`), if any. */
 export function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -50,7 +62,7 @@ export function sqlState(err: unknown): string | undefined {
 }
 
 const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|timeout exceeded when trying to connect|database closed/;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|timeout exceeded when trying to connect|database closed|encountered a connection error and is not queryable/;
 
 /**
  * Whether an error means the database cannot be reached, refuses connections or is going away (a
@@ -59,7 +71,9 @@ const UNREACHABLE =
  */
 export function isUnreachable(err: unknown): boolean {
   const state = sqlState(err);
-  if (state?.startsWith('08') || state === '57P01' || state === '57P03' || state === '53300') return true;
+  if (state?.startsWith('08') || state === '53300') return true;
+  // Shut down by an administrator, after another backend crashed, or starting up / shutting down.
+  if (state === '57P01' || state === '57P02' || state === '57P03') return true;
   const e = err as { code?: unknown; message?: unknown } | null;
   return (typeof e?.code === 'string' && UNREACHABLE.test(e.code)) || UNREACHABLE.test(String(e?.message));
 }

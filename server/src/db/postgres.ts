@@ -1,6 +1,15 @@
 import pg from 'pg';
 import type { Database, PoolStats, Queryable, QueryObserver, Reader, Row } from './database.js';
-import { boundedReadsOver, isUnreachable, transactionOver, withTimeout } from './database.js';
+import {
+  boundedReadsOver,
+  isUnreachable,
+  transactionOver,
+  UnconfirmedCommitError,
+  withTimeout,
+} from './database.js';
+
+/** The warning of a commit whose wait for the synchronous standby was cancelled. */
+const SYNC_WAIT_CANCELLED = /canceling (the )?wait for synchronous replication/;
 
 export type PostgresOptions = {
   uri: string;
@@ -95,13 +104,35 @@ function sessionOn(pool: pg.Pool, observe: QueryObserver | undefined): Database[
   return async (fn) => {
     const client = await pool.connect();
     let broken: Error | undefined;
+    // A checked-out client is no longer watched by the pool: a connection lost between two of fn's
+    // queries (a failover) would otherwise be an uncaught error. The next query fails instead.
+    const lost = (err: Error) => {
+      broken ??= err;
+    };
+    client.on('error', lost);
+    // A statement timeout that cancels a commit's wait for the synchronous standby leaves it
+    // committed here but maybe not on the standby, with only a warning: not an acknowledgement.
+    let unconfirmed = false;
+    const warned = (notice: { message?: string }) => {
+      if (SYNC_WAIT_CANCELLED.test(notice.message ?? '')) unconfirmed = true;
+    };
+    client.on('notice', warned);
+    const onClient = queryOn(client, observe);
     try {
-      return await fn({ query: queryOn(client, observe) });
+      return await fn({
+        query: async <T extends Row>(text: string, values?: readonly unknown[], name?: string) => {
+          const rows = await onClient<T>(text, values, name);
+          if (unconfirmed) throw new UnconfirmedCommitError();
+          return rows;
+        },
+      });
     } catch (err) {
       // It may hold session state (locks, an open transaction).
       broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
+      client.off('error', lost);
+      client.off('notice', warned);
       client.release(broken);
     }
   };
@@ -144,11 +175,13 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
   const replica =
     opts.readUri && opts.readUri !== opts.uri ? makePool(opts.readUri, 'replica', opts) : undefined;
   const onPrimary = readerOn(primary, opts.observe);
-  const query = onPrimary.query;
   const routed = replica ? replicaReader(replica, onPrimary, opts) : undefined;
   const reader: Reader = routed ? routed.reader : onPrimary;
 
   const session = sessionOn(primary, opts.observe);
+  // A statement of its own commits too (and may wait for the standby): on a session, which watches
+  // for the warning of an unconfirmed commit.
+  const query: Queryable['query'] = (text, values, name) => session((s) => s.query(text, values, name));
 
   const stats = (pool: pg.Pool, name: string): PoolStats => ({
     pool: name,
@@ -168,29 +201,49 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
       if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
       let client: pg.Client | undefined;
       let stopped = false;
-      // A dedicated connection: LISTEN lives as long as its session. It comes back after a drop.
+      // A dedicated connection: LISTEN lives as long as its session. After a drop it is opened
+      // again each second until that works (a failover takes several).
       const open = async (): Promise<void> => {
         const c = new pg.Client({ connectionString: opts.uri, application_name: 'profile-service-listen' });
-        c.on('notification', () => onNotify());
-        c.on('error', (err) => {
+        let retired = false;
+        const retire = (err: Error) => {
+          if (retired) return;
+          retired = true;
           opts.onError(err, 'listen');
-          client = undefined;
+          if (client === c) client = undefined;
           c.end().catch(() => {});
           if (!stopped) setTimeout(() => void open().catch(() => {}), 1000).unref();
-        });
-        await c.connect();
-        await c.query(`LISTEN ${channel}`);
+        };
+        c.on('notification', () => onNotify());
+        c.on('error', retire);
+        try {
+          await c.connect();
+          await c.query(`LISTEN ${channel}`);
+        } catch (err) {
+          retire(err as Error);
+          throw err;
+        }
         if (stopped) await c.end();
         else client = c;
       };
-      await open();
+      await open().catch((err) => {
+        stopped = true;
+        throw err;
+      });
       return async () => {
         stopped = true;
         await client?.end().catch(() => {});
       };
     },
+    // Ready means writable: after a failover DB_URI may lead to the demoted primary, now a standby
+    // (where every transaction is read-only).
     ping: async (timeoutMs) => {
-      await withTimeout(primary.query('SELECT 1'), timeoutMs, 'database ping');
+      const res = await withTimeout(
+        primary.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro"),
+        timeoutMs,
+        'database ping',
+      );
+      if (res.rows[0]?.ro === 'on') throw new Error('DB_URI leads to a read-only server (a standby?)');
     },
     stats: () =>
       replica ? [stats(primary, 'primary'), stats(replica, 'replica')] : [stats(primary, 'primary')],

@@ -8,7 +8,7 @@ const driverError = (message: string, code?: string, extra: Record<string, unkno
 
 describe('isUnreachable', () => {
   it('is true for the SQLSTATEs of a database that cannot serve: connection class, shutdown, too many', () => {
-    for (const code of ['08000', '08001', '08003', '08006', '57P01', '57P03', '53300'])
+    for (const code of ['08000', '08001', '08003', '08006', '57P01', '57P02', '57P03', '53300'])
       assert.equal(isUnreachable(driverError('server says no', code)), true, code);
   });
 
@@ -24,6 +24,7 @@ describe('isUnreachable', () => {
       'Connection terminated due to connection timeout',
       'timeout exceeded when trying to connect',
       'database closed',
+      'Client has encountered a connection error and is not queryable',
     ])
       assert.equal(isUnreachable(driverError(message)), true, message);
   });

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isUnreachable, sqlState } from '../../db/database.js';
+import { isUnreachable, sqlState, UnconfirmedCommitError } from '../../db/database.js';
 import { AppError, challengeOf, ERRORS, type ErrorCode, problemType } from '../../errors.js';
 import { clip } from '../../lib/clip.js';
 import { describe, fieldErrors } from '../../lib/validator.js';
@@ -54,9 +54,15 @@ function fromFastify(err: FastifyError): AppError | undefined {
 function fromDatabase(err: unknown): AppError | undefined {
   const state = sqlState(err);
   if (isUnreachable(err)) return ERRORS.unavailable('The database is unavailable; retry shortly');
+  if (err instanceof UnconfirmedCommitError)
+    return ERRORS.unavailable(
+      'The write is not confirmed by a standby yet; retry it with the same Idempotency-Key',
+    );
   // A statement that timed out or a lock not granted (e.g. behind a slow object deletion): transient.
   if (state === '57014' || state === '55P03')
     return ERRORS.unavailable('The database is busy; retry shortly');
+  // A write that reached a standby: DB_URI's primary was demoted and its successor is not yet routed to.
+  if (state === '25006') return ERRORS.unavailable('The database is failing over; retry shortly');
   if (state?.startsWith('22')) return ERRORS.validationFailed('A value is not acceptable to the database');
   if (state === '23505') return ERRORS.conflict('The resource conflicts with one that already exists');
   return undefined;
