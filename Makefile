@@ -85,7 +85,7 @@ bench: ## Load benchmark against real services, beside minimal baselines
 ci: ## What CI runs (starts services if they are down)
 	bash .ci/run
 
-local-cluster: deps ## nginx over 3 API instances and 2 workers, a PostgreSQL replica, Prometheus (this machine)
+local-cluster: deps ## nginx over 3 API instances and 2 workers, PostgreSQL under Patroni + HAProxy, Prometheus (this machine)
 	node --import tsx scripts/local-cluster.ts
 
 # --- images and Kubernetes (Kind) ------------------------------------------------------------------

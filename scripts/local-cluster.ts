@@ -1,7 +1,8 @@
 // `make local-cluster`: the scale-out setup on this machine, until Ctrl-C. See the README.
 //   nginx :18080 → API instances :18081-18083 (+ workers :18181-18182 for health and metrics),
-//   PostgreSQL primary :55432 with a streaming replica :55433 (DB_READ_URI), Prometheus :19090,
-//   on the machine's Redis (6379) and RabbitMQ (5672).
+//   HAProxy :15432 (the PostgreSQL leader, DB_URI) and :15433 (the replicas, DB_READ_URI) over three
+//   members under Patroni (:55432-55434, REST :18008-18010) and etcd :12379, Prometheus :19090, on the
+//   machine's Redis (6379) and RabbitMQ (5672).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ console.log(`
     Through nginx   ${cluster.edge}/api/v1/profiles   (/media cached at the edge)
     API instances   ${cluster.servers.map((s) => s.url).join('  ')}
     Workers         ${cluster.workers.map((w) => `${w.url}/health/ready`).join('  ')}
-    PostgreSQL      primary ${cluster.primaryUri}   replica ${cluster.replicaUri}
+    PostgreSQL      leader ${cluster.primaryUri}   replicas ${cluster.replicaUri}   (through HAProxy)
+    Patroni         ${cluster.postgres.members.map((m) => m.api).join('  ')}   (GET /cluster: who leads)
     Prometheus      ${cluster.prometheusUrl ?? '(not installed)'}
     Sign-in         ${cluster.issuer}   (development identity provider)
                     a token: AUTH_ISSUER=${cluster.issuer} npm run token -- --email you@example.com [--admin]

@@ -1,5 +1,6 @@
-// The local scale-out cluster, on one machine: a PostgreSQL primary and a streaming replica of it
-// (its own instances, from the machine's PostgreSQL binaries), three API instances and two workers
+// The local scale-out cluster, on one machine: PostgreSQL with automatic failover (three members
+// managed by Patroni over etcd, HAProxy routing to the leader and the replicas; the machine's
+// PostgreSQL binaries, instances of the cluster's own), three API instances and two workers
 // on the machine's Redis and RabbitMQ, nginx in front (balancing, retrying, caching /media),
 // Prometheus scraping every instance, and the development identity provider unless another is named.
 // Used by `make local-cluster` (scripts/local-cluster.ts) and by the tests that SIGKILL and restart
@@ -7,10 +8,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNginx, startPrometheus } from './cluster/edge.js';
-import { startPrimary, startReplica } from './cluster/postgres.js';
+import { killPostmasters, type PostgresPorts, startPostgresHa } from './cluster/patroni.js';
 import { type Proc, type RunAs, startProc, stopProc, waitHttp } from './cluster/processes.js';
 import { freePort } from './process.js';
 import { postgresTool, type Tool, tool } from './tools.js';
@@ -18,24 +19,24 @@ import { postgresTool, type Tool, tool } from './tools.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVER_DIR = join(ROOT, 'server');
 
-export type ClusterPorts = {
+export type ClusterPorts = PostgresPorts & {
   edge: number;
   servers: [number, number, number];
   workers: [number, number];
-  primary: number;
-  replica: number;
   prometheus: number;
   /** The development identity provider, when the cluster runs its own. */
   issuer: number;
 };
 
-/** The ports of deploy/nginx/local-cluster.conf and deploy/prometheus/local-cluster.yml. */
+/** The ports of deploy/nginx, deploy/prometheus, deploy/patroni and deploy/haproxy's local-cluster files. */
 export const DEFAULT_PORTS: ClusterPorts = {
   edge: 18080,
   servers: [18081, 18082, 18083],
   workers: [18181, 18182],
-  primary: 55432,
-  replica: 55433,
+  postgres: [55432, 55433, 55434],
+  patroni: [18008, 18009, 18010],
+  etcd: [12379, 12380],
+  haproxy: [15432, 15433],
   prometheus: 19090,
   issuer: 18090,
 };
@@ -47,8 +48,10 @@ export async function freeClusterPorts(): Promise<ClusterPorts> {
     edge: await p(),
     servers: [await p(), await p(), await p()],
     workers: [await p(), await p()],
-    primary: await p(),
-    replica: await p(),
+    postgres: [await p(), await p(), await p()],
+    patroni: [await p(), await p(), await p()],
+    etcd: [await p(), await p()],
+    haproxy: [await p(), await p()],
     prometheus: await p(),
     issuer: await p(),
   };
@@ -85,9 +88,11 @@ export type ClusterOptions = {
 export type ClusterEntry = 'server' | 'worker' | 'issuer';
 
 export type ClusterTools = {
-  initdb: Tool;
   postgres: Tool;
-  pg_basebackup: Tool;
+  pg_rewind: Tool;
+  patroni: Tool;
+  etcd: Tool;
+  haproxy: Tool;
   nginx: Tool;
   prometheus: Tool;
 };
@@ -95,9 +100,11 @@ export type ClusterTools = {
 /** Every machine tool the cluster runs, looked up before anything starts. */
 export function clusterTools(): ClusterTools {
   return {
-    initdb: postgresTool('initdb'),
     postgres: postgresTool('postgres'),
-    pg_basebackup: postgresTool('pg_basebackup'),
+    pg_rewind: postgresTool('pg_rewind'),
+    patroni: tool('patroni', ['/usr/bin/patroni', '/usr/local/bin/patroni']),
+    etcd: tool('etcd', ['/usr/bin/etcd', '/usr/local/bin/etcd'], 'apt-get install etcd-server'),
+    haproxy: tool('haproxy', ['/usr/sbin/haproxy', '/usr/bin/haproxy']),
     nginx: tool('nginx', ['/usr/sbin/nginx', '/usr/bin/nginx']),
     prometheus: tool('prometheus', ['/usr/bin/prometheus', '/usr/local/bin/prometheus']),
   };
@@ -132,6 +139,7 @@ export async function startLocalCluster(opts: ClusterOptions) {
     return await startParts(opts, tools, procs);
   } catch (err) {
     await Promise.all(procs.map((p) => stopProc(p, 'SIGKILL', 1_000)));
+    await killPostmasters(join(opts.dir, 'pg'));
     throw err;
   }
 }
@@ -160,13 +168,12 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
     return p;
   };
   const pgBins = {
-    initdb: bin(tools.initdb),
-    postgres: bin(tools.postgres),
-    pg_basebackup: bin(tools.pg_basebackup),
+    patroni: bin(tools.patroni),
+    etcd: bin(tools.etcd),
+    haproxy: bin(tools.haproxy),
+    postgresBinDir: dirname(bin(tools.postgres)),
   };
-  const pgSetup = { pgDir, root: ROOT, user, bin: pgBins, track, log };
-  const primary = await startPrimary(pgSetup, ports.primary);
-  const replica = await startReplica(pgSetup, ports.primary, ports.replica);
+  const postgres = await startPostgresHa({ pgDir, root: ROOT, user, bin: pgBins, track, log }, ports);
   // The instances accept the named issuer's tokens, or those of a development provider of the cluster's.
   const identity = opts.issuer ?? { AUTH_ISSUER: `http://127.0.0.1:${ports.issuer}` };
   const ownIssuer = opts.issuer
@@ -175,8 +182,8 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
 
   const edge = `http://127.0.0.1:${ports.edge}`;
   const { servers, workers } = await startInstances(opts, ports, track, log, {
-    DB_URI: primary.uri,
-    DB_READ_URI: replica.uri,
+    DB_URI: postgres.uri,
+    DB_READ_URI: postgres.readUri,
     MEDIA_DIR: mediaDir,
     CDN_BASE_URL: `${edge}/media`,
     ...identity,
@@ -190,24 +197,21 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
     dir: opts.dir,
     ports,
     edge,
-    primaryUri: primary.uri,
-    replicaUri: replica.uri,
+    /** Through HAProxy: the leader, wherever it is (DB_URI), and the replicas (DB_READ_URI). */
+    primaryUri: postgres.uri,
+    replicaUri: postgres.readUri,
     prometheusUrl: prometheus ? `http://127.0.0.1:${ports.prometheus}` : undefined,
     /** The issuer whose tokens the instances accept. */
     issuer: identity.AUTH_ISSUER,
     servers,
     workers,
-    replica,
+    postgres,
     async stop() {
       await Promise.all([...servers, ...workers].map((s) => s.stop()));
-      await Promise.all([
-        stopProc(nginx, 'SIGQUIT'),
-        stopProc(prometheus),
-        stopProc(ownIssuer),
-        replica.stop(),
-      ]);
-      await stopProc(primary.proc, 'SIGINT');
+      await Promise.all([stopProc(nginx, 'SIGQUIT'), stopProc(prometheus), stopProc(ownIssuer)]);
+      await postgres.stop();
       for (const p of procs) await stopProc(p, 'SIGKILL', 1_000);
+      await killPostmasters(pgDir);
     },
     remove() {
       rmSync(opts.dir, { recursive: true, force: true });

@@ -56,8 +56,16 @@ describe('local cluster: a start that cannot finish leaves nothing running', {
       }),
       /nginx exited/,
     );
-    for (const port of [p.primary, p.replica, p.issuer, ...p.servers, ...p.workers])
-      assert.ok(await refused(port), `port ${port} is closed again`);
+    for (const port of [
+      ...p.postgres,
+      ...p.patroni,
+      ...p.etcd,
+      ...p.haproxy,
+      p.issuer,
+      ...p.servers,
+      ...p.workers,
+    ])
+      assert.ok(await refused(port), `port ${port} is closed again ${JSON.stringify(p)}`);
     rmSync(dir, { recursive: true, force: true });
     await dropQueueNamespace(namespace);
   });

@@ -1,5 +1,6 @@
-// The local scale-out cluster under test: nginx over three API instances and two workers, on a
-// PostgreSQL primary with a streaming replica, Redis and RabbitMQ, Prometheus scraping each one.
+// The local scale-out cluster under test: nginx over three API instances and two workers, on
+// PostgreSQL under Patroni (a leader and two replicas behind HAProxy), Redis and RabbitMQ, Prometheus
+// scraping each one. The leader's loss is tested in failover.test.ts.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromSources, localClusterUnavailable } from '../kit/cluster/availability.js';
+import { setReplay } from '../kit/cluster/pg-faults.js';
 import { eventually } from '../kit/eventually.js';
 import { bearer, testIssuer } from '../kit/identity.js';
 import { imageForm, makeImage } from '../kit/images.js';
@@ -285,7 +287,7 @@ describe('local cluster (make local-cluster)', { skip, timeout: 420_000 }, () =>
     assert.ok(result.ok > 100, `${result.ok} requests answered`);
   });
 
-  it('lists stay correct while the replica lags (reads move to the primary) and while it is down', async () => {
+  it('lists stay correct while the replicas lag (reads move to the leader) and while they are down', async () => {
     const create = async (tag: string) => {
       const res = await json<Profile>(`${cluster.edge}/api/v1/profiles`, {
         method: 'POST',
@@ -302,25 +304,30 @@ describe('local cluster (make local-cluster)', { skip, timeout: 420_000 }, () =>
       }
     };
 
-    await cluster.replica.pause();
+    // Both replicas, so that whichever one HAProxy picks for a read is behind.
+    const replicas = await cluster.postgres.replicas();
+    assert.equal(replicas.length, 2);
+    await setReplay(replicas, true);
     try {
       const lagging = await create('lagging');
-      // DB_READ_MAX_LAG is 1 s, checked every second: within a few, lists come from the primary.
+      // DB_READ_MAX_LAG is 1 s, checked every second: within a few, lists come from the leader.
       await eventually(
-        'every instance lists the profile the lagging replica lacks',
+        'every instance lists the profile the lagging replicas lack',
         () => newestEverywhere(lagging).then(() => true),
         { timeoutMs: 15_000, intervalMs: 250 },
       );
     } finally {
-      await cluster.replica.resume();
+      await setReplay(replicas, false);
     }
 
-    await cluster.replica.stop();
+    // Both replicas stopped (Patroni and its PostgreSQL): the read port has no member to offer.
+    await Promise.all(replicas.map((m) => m.stop()));
     try {
       const down = await create('down');
       await newestEverywhere(down);
     } finally {
-      await cluster.replica.start();
+      for (const m of replicas) m.start();
+      await cluster.postgres.settled();
     }
   });
 
