@@ -3,19 +3,16 @@
 // and the workers carry on without a restart. Then the old leader rejoins, and a second failover
 // works as the first did.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { fromSources, localClusterUnavailable } from '../kit/cluster/availability.js';
+import { localClusterUnavailable, startTestCluster } from '../kit/cluster/availability.js';
 import { cancelSyncWaits, freezeWalSenders } from '../kit/cluster/pg-faults.js';
 import { type Attempt, retryUntilDone, succeeded, writeLoad } from '../kit/cluster/write-load.js';
 import { eventually } from '../kit/eventually.js';
-import { bearer, testIssuer } from '../kit/identity.js';
-import { freeClusterPorts, type LocalCluster, startLocalCluster } from '../kit/local-cluster.js';
-import { dropPrefix, dropQueueNamespace, QUEUE_URI, REDIS_ADDRESS, uniquePrefix } from '../kit/services.js';
+import { bearer } from '../kit/identity.js';
+import type { LocalCluster } from '../kit/local-cluster.js';
+import { dropPrefix, dropQueueNamespace, uniquePrefix } from '../kit/services.js';
 import { openStream } from '../kit/sse.js';
 
 /** The aim of the issue, and the bound this cluster's settings are held to (measured: see the README). */
@@ -60,17 +57,10 @@ describe('PostgreSQL failover under load (make local-cluster)', { skip, timeout:
 
   before(async () => {
     auth = await bearer('admin@example.com', { admin: true });
-    cluster = await startLocalCluster({
-      dir: mkdtempSync(join(tmpdir(), 'failover-test-')),
-      ports: await freeClusterPorts(),
-      entry: fromSources,
-      issuer: (await testIssuer()).env,
+    cluster = await startTestCluster('failover-test', {
+      prefix,
+      namespace,
       env: {
-        RATE_LIMIT_ENABLED: 'false',
-        REDIS_ADDRESS,
-        CACHE_KEY_PREFIX: prefix,
-        QUEUE_URI,
-        QUEUE_NAMESPACE: namespace,
         // A request cut by the failover leaves its key held until the lease lapses; a short one
         // keeps the retries of this test short.
         IDEMPOTENCY_LEASE: '5s',
@@ -118,7 +108,10 @@ describe('PostgreSQL failover under load (make local-cluster)', { skip, timeout:
       `a member other than ${old.name} leads`,
       async () => (await cluster.postgres.state()).find((s) => s.role === 'leader' && s.state === 'running'),
       { until: (s) => s !== undefined && s.name !== old.name, timeoutMs: 60_000, intervalMs: 100 },
-    );
+    ).catch((err: Error) => {
+      const logs = cluster.postgres.members.map((m) => `${m.name}:\n${m.proc?.output().slice(-3_000)}`);
+      throw new Error(`${err.message}\n${logs.join('\n')}`);
+    });
     newLeaderAt = Date.now();
     // Load goes on until writes have succeeded for a while on the new leader.
     await sleep(5_000);

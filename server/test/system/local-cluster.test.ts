@@ -2,18 +2,15 @@
 // PostgreSQL under Patroni (a leader and two replicas behind HAProxy), Redis and RabbitMQ, Prometheus
 // scraping each one. The leader's loss is tested in failover.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fromSources, localClusterUnavailable } from '../kit/cluster/availability.js';
+import { localClusterUnavailable, startTestCluster } from '../kit/cluster/availability.js';
 import { setReplay } from '../kit/cluster/pg-faults.js';
 import { eventually } from '../kit/eventually.js';
-import { bearer, testIssuer } from '../kit/identity.js';
+import { bearer } from '../kit/identity.js';
 import { imageForm, makeImage } from '../kit/images.js';
-import { freeClusterPorts, type LocalCluster, startLocalCluster } from '../kit/local-cluster.js';
-import { dropPrefix, dropQueueNamespace, QUEUE_URI, REDIS_ADDRESS, uniquePrefix } from '../kit/services.js';
+import type { LocalCluster } from '../kit/local-cluster.js';
+import { dropPrefix, dropQueueNamespace, uniquePrefix } from '../kit/services.js';
 import { openStream } from '../kit/sse.js';
 
 type Profile = { id: string; email: string; version: number };
@@ -61,19 +58,12 @@ describe('local cluster (make local-cluster)', { skip, timeout: 420_000 }, () =>
 
   before(async () => {
     auth = await bearer('admin@example.com', { admin: true });
-    cluster = await startLocalCluster({
-      dir: mkdtempSync(join(tmpdir(), 'local-cluster-test-')),
-      ports: await freeClusterPorts(),
-      entry: fromSources,
-      issuer: (await testIssuer()).env,
+    cluster = await startTestCluster('local-cluster-test', {
+      prefix,
+      namespace,
       env: {
-        RATE_LIMIT_ENABLED: 'false',
-        REDIS_ADDRESS,
-        CACHE_KEY_PREFIX: prefix,
         CACHE_TIMEOUT: '2s',
         CACHE_MAX_ENTRIES: '1000',
-        QUEUE_URI,
-        QUEUE_NAMESPACE: namespace,
         DB_READ_MAX_LAG: '1s',
       },
       requirePrometheus: true,
