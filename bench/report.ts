@@ -5,6 +5,7 @@ import { fixed, formatTable, left, right } from './lib/table.js';
 import { AUTH_COST_NEEDS, type AuthCost } from './scenarios/http/auth-cost.js';
 import { CACHED, type Derived } from './scenarios/http/cached.js';
 import { DB_PATH } from './scenarios/http/database.js';
+import { PROFILE_LEGEND, profileTables } from './scenarios/http/profile-report.js';
 import type { ScenarioResult } from './scenarios/http/scenario.js';
 import { CONNECTIONS, IMAGE_PART, type ImagesResult, imageTarget } from './scenarios/images.js';
 import type { SearchResult } from './scenarios/search.js';
@@ -35,20 +36,27 @@ function httpRows(r: ScenarioResult): string[][] {
     fixed(r.service.rps, 0),
     fixed(r.service.p50),
     fixed(r.service.p99),
+    fixed(r.service.cpuUsPerRequest ?? Number.NaN, 0),
     fixed(r.ratios.rps),
     fixed(r.ratios.p99),
+    fixed(r.ratios.cpu),
     hits === null || hits === undefined ? '' : `${fixed(hits * 100, 1)}%`,
     [check(r.service), ...r.warnings.map(() => 'CACHE WARNING')].join(', '),
   ];
   const b = r.baselineResult;
-  return [service, ['', r.baseline, fixed(b.rps, 0), fixed(b.p50), fixed(b.p99), '', '', '', check(b)]];
+  const cpu = fixed(b.cpuUsPerRequest ?? Number.NaN, 0);
+  return [
+    service,
+    ['', r.baseline, fixed(b.rps, 0), fixed(b.p50), fixed(b.p99), cpu, '', '', '', '', check(b)],
+  ];
 }
 
 function httpTable(results: ScenarioResult[]): string {
   return formatTable(
     [
       ...left('scenario', 'target'),
-      ...right('req/s', 'p50 ms', 'p99 ms', 'req/s vs base', 'p99 vs base', 'cache hits'),
+      ...right('req/s', 'p50 ms', 'p99 ms', 'µs CPU/req', 'req/s vs base', 'p99 vs base', 'CPU vs base'),
+      ...right('cache hits'),
       ...left('check'),
     ],
     results.flatMap(httpRows),
@@ -57,9 +65,11 @@ function httpTable(results: ScenarioResult[]): string {
 
 const HTTP_LEGEND =
   'req/s vs base: service ÷ baseline (higher is better); p99 vs base: service ÷ baseline (lower is better); ' +
+  "µs CPU/req: the target's own CPU time (user + system) over the measured run per request, which the load " +
+  'generator sharing the machine does not blur; CPU vs base: service ÷ baseline (lower is better); ' +
   "cache hits: the service's cache hit ratio during the kept measured run; the service's reads are " +
   'anonymous unless a token is named, its writes carry the token named, the baselines take none; ' +
-  'rate limits off (RATE_LIMIT_ENABLED=false): capacity, not production budgets';
+  "the services at the run's settings (first line: production = tracing 10 % and rate limiting on)";
 
 const signed = (n: number, digits = 0) => (n >= 0 ? `+${fixed(n, digits)}` : fixed(n, digits));
 
@@ -222,6 +232,8 @@ export function printReport(r: Report): void {
     console.log(`\n${derivedTable(r.derived)}\n`);
     console.log(`\n${authCostTable(r.authCost)}\n`);
     if (r.authCost.length > 0) console.log(`${AUTH_LEGEND}\n`);
+    const profiles = profileTables(r.http);
+    if (profiles) console.log(`\n${profiles}\n\n${PROFILE_LEGEND}\n`);
   }
   if (r.tasks) {
     console.log(`\n${tasksTable(r.tasks)}\n`);

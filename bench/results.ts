@@ -27,7 +27,10 @@ const settings = (c: Config) => ({
   cacheKeyPrefix: c.cacheKeyPrefix,
   hotSetSize: c.hotSetSize,
   owners: c.owners,
-  rateLimits: 'off (RATE_LIMIT_ENABLED=false)',
+  settings: c.settings,
+  rateLimits: c.settings === 'production' ? 'on, budgets above the load' : 'off (RATE_LIMIT_ENABLED=false)',
+  tracing: c.settings === 'production' ? '10 % sampled, OTLP to the bench' : 'off',
+  profileSec: c.profileSec,
   tasks: c.tasks,
 });
 

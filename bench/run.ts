@@ -19,8 +19,11 @@
 //                                     to an OTLP receiver of the bench's, each as a ratio to off; BENCH_ONLY=tracing
 //   search (scenarios/search.ts)      search over BENCH_SEARCH_ROWS (1M) more profiles, its effect on GET by id;
 //                                     BENCH_ONLY=search
-// The services verify tokens of an OpenID Provider the bench runs in its own process (lib/identity.ts),
-// with rate limits off (RATE_LIMIT_ENABLED=false); the baselines take no token.
+// The services verify tokens of an OpenID Provider the bench runs in its own process (lib/identity.ts);
+// the baselines take none. At BENCH_SETTINGS=production (the default) the HTTP scenarios' services also
+// trace (10 % sampled, exported to the bench's OTLP receiver) and rate-limit (budgets the load stays
+// under), as production runs them; BENCH_SETTINGS=capacity leaves both off. Every HTTP scenario reports
+// each side's CPU time per request and saves a CPU profile of each (bench/results/profiles/).
 // Targets: cached GET ≥ 0.85× fastify-redis req/s, p99 ≤ 1.5×, ≥ 3× DB GET; ≥ 1000 tasks/s with 2 workers,
 // p50 submit→succeeded ≤ 50 ms at 200/s, delayed tasks start ≤ 1 s after due; uploads ≥ 0.8× raw sharp;
 // search p99 ≤ 20 ms over 1M profiles, GET by id p99 while 10 clients search ≤ 1.5× alone.
@@ -69,7 +72,7 @@ function selectParts(only: string | undefined) {
 
 const describe = (c: Config) =>
   `bench: ${c.durationSec}s per run (+${c.warmupSec}s warm-up), ${c.connections} connections, ` +
-  `${c.seedRows} seeded profiles, ${c.tasks} tasks per throughput run, node ${process.version}, ` +
+  `${c.seedRows} seeded profiles, ${c.tasks} tasks per throughput run, ${c.settings} settings, node ${process.version}, ` +
   `${os.cpus().length} CPUs`;
 
 async function main(): Promise<number> {

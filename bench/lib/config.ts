@@ -10,6 +10,10 @@
 //   BENCH_REDIS_ADDRESS  host:port (default 127.0.0.1:6379; only needed by the cached scenario)
 //   BENCH_TASKS          tasks per throughput run (default 2000)
 //   BENCH_QUEUE_URI      the broker of the task parts (default amqp://guest:guest@127.0.0.1:5672)
+//   BENCH_SETTINGS       production (default): the HTTP scenarios' services with tracing at 10 % sampling
+//                        (exported to the bench's OTLP receiver) and rate limiting on, with budgets the load
+//                        stays under; capacity: neither, as runs before them measured
+//   BENCH_PROFILE        seconds of CPU profile per HTTP scenario and side, after its rounds (default 5; 0: none)
 import { databaseUrl } from './db.js';
 
 function envInt(name: string, fallback: number, min: number): number {
@@ -22,6 +26,13 @@ function envInt(name: string, fallback: number, min: number): number {
 }
 
 export type Config = ReturnType<typeof readConfig>;
+
+function settingsOf(raw: string | undefined): 'production' | 'capacity' {
+  const value = raw?.trim() || 'production';
+  if (value !== 'production' && value !== 'capacity')
+    throw new Error(`BENCH_SETTINGS: expected production or capacity, got "${raw}"`);
+  return value;
+}
 
 export function readConfig() {
   const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
@@ -44,6 +55,8 @@ export function readConfig() {
     /** Ordinary users of the owner PATCH scenario, each the owner of one seeded profile. */
     owners: 200,
     tasks: envInt('BENCH_TASKS', 2000, 1),
+    profileSec: envInt('BENCH_PROFILE', 5, 0),
+    settings: settingsOf(process.env.BENCH_SETTINGS),
     queueUri: process.env.BENCH_QUEUE_URI?.trim() || 'amqp://guest:guest@127.0.0.1:5672',
     /** The workers' QUEUE_NAMESPACE: exchanges and queues <ns>.tasks, <ns>.tasks.dead, <ns>.events (+ the baseline's). */
     queueNamespace: `bench-${Date.now()}`,

@@ -15,9 +15,10 @@ export type Callers = { admin: Headers; user: Headers; owners: readonly Owner[] 
 const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
 
 /**
- * AUTH_ISSUER and the rest for a service the bench starts, with RATE_LIMIT_ENABLED=false: the bench
- * measures capacity, and its 32 connections from one address would spend any production budget in a
- * second. Benchmarking with production rate limits on is a separate question.
+ * AUTH_ISSUER and the rest for a service the bench starts, with RATE_LIMIT_ENABLED=false (the bench's
+ * 32 connections from one address would spend any production budget in a second); the HTTP
+ * scenarios' services turn it back on at production settings, with budgets above the load
+ * (lib/targets.ts).
  */
 export const serviceAuthEnv = (): Promise<Record<string, string>> => testProcessEnv();
 

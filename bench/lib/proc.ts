@@ -16,6 +16,9 @@ export type Running = Stoppable & {
   /** Base URL, e.g. http://127.0.0.1:40123 */
   url: string;
   logFile: string;
+  pid: number;
+  /** Its inspector's port, when started with one (CPU profiles: lib/cpu.ts). */
+  inspectPort?: number;
 };
 
 export type SpawnOptions = {
@@ -29,6 +32,8 @@ export type SpawnOptions = {
   /** Path polled until it answers 200. */
   readyPath: string;
   readyTimeoutMs?: number;
+  /** Starts it with its inspector on this port, for CPU profiles. */
+  inspectPort?: number;
 };
 
 export { freePort } from '../../server/test/kit/process.js';
@@ -87,9 +92,17 @@ function stopper(child: ChildProcess): Stoppable['stop'] {
 /** Spawns `node <args>` and resolves once GET readyPath returns 200; kills the child if it never does. */
 export async function spawnAndWaitReady(opts: SpawnOptions): Promise<Running> {
   const logFile = logFileOf(opts.name);
-  const child = launch(opts, logFile, false);
+  const inspect = opts.inspectPort ? [`--inspect=127.0.0.1:${opts.inspectPort}`] : [];
+  const child = launch({ ...opts, args: [...inspect, ...opts.args] }, logFile, false);
   const url = `http://127.0.0.1:${opts.port}`;
-  const running: Running = { name: opts.name, url, logFile, stop: stopper(child) };
+  const running: Running = {
+    name: opts.name,
+    url,
+    logFile,
+    pid: child.pid as number,
+    ...(opts.inspectPort ? { inspectPort: opts.inspectPort } : {}),
+    stop: stopper(child),
+  };
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   let lastError = 'no answer yet';

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { deleteTopology } from './amqp.js';
 import type { Config } from './config.js';
 import { dropDatabase, recreateDatabase } from './db.js';
+import { type OtlpSink, startOtlpSink } from './otlp-sink.js';
 import type { Stoppable } from './proc.js';
 import { connectRedis, deleteByPrefix } from './redis.js';
 
@@ -21,6 +22,8 @@ export type Resources = {
   useBroker(): void;
   /** The bench's own Redis connection (clearing keys, checking fills); opened on first use. */
   redis(): Promise<Redis>;
+  /** The OTLP receiver of the services at production settings; started on first use. */
+  otlpSink(): Promise<OtlpSink>;
   cleanup(): Promise<void>;
 };
 
@@ -29,6 +32,7 @@ export function createResources(config: Config): Resources {
   let dbCreated = false;
   let brokerUsed = false;
   let redisAdmin: Promise<Redis> | undefined;
+  let sink: Promise<OtlpSink> | undefined;
   let cleaning: Promise<void> | undefined;
   const mediaRoot = mkdtempSync(join(os.tmpdir(), 'profiles-bench-data-'));
 
@@ -49,10 +53,15 @@ export function createResources(config: Config): Resources {
       redisAdmin ??= connectRedis(config.redisAddress);
       return redisAdmin;
     },
+    otlpSink: () => {
+      sink ??= startOtlpSink();
+      return sink;
+    },
     cleanup: () => {
       cleaning ??= (async () => {
         // Children first: then nothing consumes from, re-declares or writes to what is deleted next.
         await Promise.allSettled(children.map((r) => r.stop()));
+        if (sink) await (await sink).close();
         rmSync(mediaRoot, { recursive: true, force: true });
         if (brokerUsed) await deleteQueues(config);
         if (dbCreated) {

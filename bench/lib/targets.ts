@@ -39,6 +39,8 @@ async function serve(
     env: { ...baseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', ...env, [portVar]: String(port) },
     port,
     readyPath: '/health/ready',
+    // Idle unless a profile is taken (lib/cpu.ts): every target has one, so that both sides carry it.
+    ...(res.config.profileSec > 0 ? { inspectPort: await freePort() } : {}),
   });
   res.track(target);
   return target;
@@ -57,13 +59,43 @@ const serviceEnv = async (res: Resources, name: string) => ({
   ...(await serviceAuthEnv()),
 });
 
+const TRACING_BOOTSTRAP = ['--import', './server/dist/telemetry/tracing.js'];
+
+/**
+ * What a production deployment turns on beyond the service's defaults: tracing, 10 % of traces sampled
+ * and exported over OTLP; rate limiting, with budgets the bench's load stays under (the bench's 32
+ * connections from one address would spend a production budget in a second, and a 429 costs less
+ * than an answer: the machinery is what is measured).
+ */
+async function productionSettings(res: Resources): Promise<{ args: string[]; env: Record<string, string> }> {
+  if (res.config.settings === 'capacity') return { args: [], env: {} };
+  const budget = '9999999/1m';
+  return {
+    args: TRACING_BOOTSTRAP,
+    env: {
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: (await res.otlpSink()).endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_SERVICE_NAME: 'profile-server-bench',
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_READ: budget,
+      RATE_LIMIT_WRITE: budget,
+      RATE_LIMIT_UPLOAD: budget,
+      RATE_LIMIT_TASK: budget,
+    },
+  };
+}
+
 async function startService(
   res: Resources,
   name: ServiceName,
   extraEnv: Record<string, string> = {},
 ): Promise<Running> {
-  const service = await serve(res, name, ['server/dist/cmd/server.js'], 'SERVER_PORT', {
+  const production = await productionSettings(res);
+  const service = await serve(res, name, [...production.args, 'server/dist/cmd/server.js'], 'SERVER_PORT', {
     ...(await serviceEnv(res, name)),
+    ...production.env,
     ...extraEnv,
   });
   announce(service);
@@ -79,7 +111,7 @@ export async function startTracedService(
   name: string,
   otel: Record<string, string>,
 ): Promise<Running> {
-  const args = ['--import', './server/dist/telemetry/tracing.js', 'server/dist/cmd/server.js'];
+  const args = [...TRACING_BOOTSTRAP, 'server/dist/cmd/server.js'];
   const service = await serve(res, name, args, 'SERVER_PORT', { ...(await serviceEnv(res, name)), ...otel });
   announce(service);
   return service;

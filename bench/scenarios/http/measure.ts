@@ -1,6 +1,10 @@
 // One scenario's comparison: interleaved rounds (A B A B …), the side that goes first alternating from one
 // scenario to the next, each side keeping its best round, so that a burst of noise on a shared machine
 // during one run does not decide the ratio.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, profileWhile, topSelfTime } from '../../lib/cpu.js';
 import { failedNote, failures, keepBest, runLoad } from '../../lib/load.js';
 import { cacheCounters } from '../../lib/metrics.js';
 import type { Running } from '../../lib/proc.js';
@@ -8,7 +12,10 @@ import type { Resources } from '../../lib/resources.js';
 import { fixed } from '../../lib/table.js';
 import type { ServiceName } from '../../lib/targets.js';
 import { warn } from '../../lib/warnings.js';
-import type { Context, Measured, Pair, Scenario, ScenarioResult, Side } from './scenario.js';
+import type { Context, Measured, Pair, Scenario, ScenarioResult, Side, SideProfile } from './scenario.js';
+
+/** bench/results/profiles: one .cpuprofile per scenario and target (open in Chrome DevTools or speedscope). */
+const PROFILES_DIR = fileURLToPath(new URL('../../results/profiles/', import.meta.url));
 
 /** One run of one side; the service's cache counters are read around the measured part, not the warm-up. */
 async function measureRun(
@@ -20,18 +27,17 @@ async function measureRun(
 ): Promise<Measured> {
   const { connections, durationSec, warmupSec } = res.config;
   let before: { hits: number; misses: number } | undefined;
+  let cpuBefore = 0;
   const r: Measured = await runLoad(target.url, scenario.load[side](ctx), {
     connections,
     durationSec,
     warmupSec,
-    ...(side === 'service'
-      ? {
-          beforeMeasure: async () => {
-            before = await cacheCounters(target);
-          },
-        }
-      : {}),
+    beforeMeasure: async () => {
+      if (side === 'service') before = await cacheCounters(target);
+      cpuBefore = cpuSeconds(target.pid);
+    },
   });
+  r.cpuUsPerRequest = ((cpuSeconds(target.pid) - cpuBefore) * 1e6) / Math.max(1, r.requests);
   if (side === 'service' && before) {
     const after = await cacheCounters(target);
     const hits = after.hits - before.hits;
@@ -41,10 +47,34 @@ async function measureRun(
   return r;
 }
 
+/** A CPU profile of one side under the scenario's load, saved beside the results; its top self time. */
+async function profileSide(
+  scenario: Scenario,
+  side: Side,
+  target: Running,
+  ctx: Context,
+  res: Resources,
+): Promise<SideProfile | undefined> {
+  const { connections, profileSec } = res.config;
+  if (profileSec === 0 || target.inspectPort === undefined) return undefined;
+  const profile = await profileWhile(target.inspectPort, () =>
+    runLoad(target.url, scenario.load[side](ctx), { connections, durationSec: profileSec, warmupSec: 0 }),
+  );
+  const slug = scenario.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  const file = join(PROFILES_DIR, `${slug}.${target.name}.cpuprofile`);
+  mkdirSync(PROFILES_DIR, { recursive: true });
+  writeFileSync(file, JSON.stringify(profile));
+  return { file, top: topSelfTime(profile, 10) };
+}
+
 function progress(r: Measured): string {
   const ratio = r.cache?.hitRatio;
   const hitNote = ratio !== null && ratio !== undefined ? `, cache hits ${fixed(ratio * 100, 1)}%` : '';
-  return `${fixed(r.rps, 0)} req/s, p99 ${fixed(r.p99)} ms${hitNote}${failedNote(r)}`;
+  const cpu = `, ${fixed(r.cpuUsPerRequest ?? Number.NaN, 0)} µs CPU/req`;
+  return `${fixed(r.rps, 0)} req/s, p99 ${fixed(r.p99)} ms${cpu}${hitNote}${failedNote(r)}`;
 }
 
 /** A cached scenario that its cache did not serve has measured the database instead. */
@@ -86,6 +116,11 @@ export async function measureScenario(
   }
   const s = kept.service as Measured;
   const b = kept.baseline as Measured;
+  const profiles: Partial<Record<Side, SideProfile>> = {};
+  for (const side of order) {
+    const p = await profileSide(scenario, side, pair[side], ctx, res);
+    if (p) profiles[side] = p;
+  }
   const cacheProblem = cacheWarning(scenario, serviceName, s, pair.service);
   if (cacheProblem) warn(warnings, [cacheProblem]);
   return {
@@ -96,7 +131,12 @@ export async function measureScenario(
     flagged: failures(s) + failures(b) > 0,
     service: s,
     baselineResult: b,
-    ratios: { rps: s.rps / b.rps, p99: s.p99 / b.p99 },
+    ratios: {
+      rps: s.rps / b.rps,
+      p99: s.p99 / b.p99,
+      cpu: (s.cpuUsPerRequest ?? Number.NaN) / (b.cpuUsPerRequest ?? Number.NaN),
+    },
+    profiles,
     warnings,
   };
 }

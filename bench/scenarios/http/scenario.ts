@@ -1,5 +1,6 @@
 // What an HTTP scenario is: the same request sent to the service and to a baseline that does the same work
 // with nothing around it, so that the ratio of the two is the service's own overhead.
+import type { SelfTime } from '../../lib/cpu.js';
 import type { Callers } from '../../lib/identity.js';
 import type { LoadResult, LoadSpec } from '../../lib/load.js';
 import type { Running } from '../../lib/proc.js';
@@ -28,7 +29,11 @@ export type Scenario = {
 
 /** The service's cache lookups during one measured run (from its /metrics); hitRatio null without lookups. */
 export type CacheStats = { hits: number; misses: number; hitRatio: number | null };
-export type Measured = LoadResult & { cache?: CacheStats };
+/** cpuUsPerRequest: the target's own CPU time (user + system) over the measured run, per request. */
+export type Measured = LoadResult & { cache?: CacheStats; cpuUsPerRequest?: number };
+
+/** A side's CPU profile over the scenario's load: the file, and its functions with the most self time. */
+export type SideProfile = { file: string; top: SelfTime[] };
 
 export type ScenarioResult = {
   name: string;
@@ -38,7 +43,9 @@ export type ScenarioResult = {
   flagged: boolean;
   service: Measured;
   baselineResult: Measured;
-  ratios: { rps: number; p99: number };
+  /** Service ÷ baseline: req/s, p99, and CPU time per request. */
+  ratios: { rps: number; p99: number; cpu: number };
+  profiles: Partial<Record<Side, SideProfile>>;
   /** Problems that make the numbers meaningless (e.g. the cache did not serve the cached scenario). */
   warnings: string[];
 };

@@ -1,0 +1,116 @@
+// Where a target's time goes: the CPU time it used (user + system, from /proc, so that what the load
+// generator on the same machine burns is not counted), and sampled CPU profiles taken through its
+// inspector over one scenario's load: the same .cpuprofile as node --cpu-prof writes, but per
+// scenario from one long-lived process.
+import { readFileSync } from 'node:fs';
+
+/** Linux's USER_HZ: /proc's CPU times are in ticks of 1/100 s on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** Seconds of CPU (user + system) process `pid` has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+type CallFrame = { functionName: string; url: string; lineNumber: number };
+export type CpuProfile = {
+  nodes: { id: number; callFrame: CallFrame; hitCount?: number }[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+};
+
+/** One Chrome DevTools Protocol session over the inspector's WebSocket. */
+async function devtools(inspectPort: number) {
+  const list = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const url = list[0]?.webSocketDebuggerUrl;
+  if (!url) throw new Error(`no inspector target on port ${inspectPort}`);
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve, { once: true });
+    ws.addEventListener('error', () => reject(new Error(`inspector ${url} refused the connection`)), {
+      once: true,
+    });
+  });
+  let next = 0;
+  const pending = new Map<number, (msg: { result?: unknown; error?: { message: string } }) => void>();
+  ws.addEventListener('message', (event) => {
+    const msg = JSON.parse(String(event.data)) as {
+      id?: number;
+      result?: unknown;
+      error?: { message: string };
+    };
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg);
+  });
+  const call = <T>(method: string, params: Record<string, unknown> = {}) =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++next;
+      pending.set(id, (msg) => {
+        pending.delete(id);
+        if (msg.error) reject(new Error(`${method}: ${msg.error.message}`));
+        else resolve(msg.result as T);
+      });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  return { call, close: () => ws.close() };
+}
+
+/** A CPU profile of the target on `inspectPort` while `during` runs, sampled every `intervalUs`. */
+export async function profileWhile(
+  inspectPort: number,
+  during: () => Promise<unknown>,
+  intervalUs = 500,
+): Promise<CpuProfile> {
+  const session = await devtools(inspectPort);
+  try {
+    await session.call('Profiler.enable');
+    await session.call('Profiler.setSamplingInterval', { interval: intervalUs });
+    await session.call('Profiler.start');
+    await during();
+    const { profile } = await session.call<{ profile: CpuProfile }>('Profiler.stop');
+    await session.call('Profiler.disable');
+    return profile;
+  } finally {
+    session.close();
+  }
+}
+
+export type SelfTime = { fn: string; where: string; pct: number };
+
+/** Where a script is, short: a package and its file, or the repository path. */
+function shortUrl(url: string): string {
+  const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/);
+  if (pkg) return `${pkg[1]}/${pkg[2]?.split('/').pop()}`;
+  if (url.startsWith('node:')) return url;
+  return url.replace(/^file:\/\//, '').replace(/^.*?\/(server|bench)\//, '$1/');
+}
+
+/**
+ * The `n` functions with the most self time, as a share of the samples where the process was busy
+ * (idle time left out; the garbage collector and native code stay in, as Node reports them).
+ */
+export function topSelfTime(profile: CpuProfile, n = 10): SelfTime[] {
+  const byFn = new Map<string, { fn: string; where: string; hits: number }>();
+  let busy = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (hits === 0 || functionName === '(idle)') continue;
+    busy += hits;
+    const fn = functionName || '(anonymous)';
+    const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : '';
+    const key = `${fn} ${where}`;
+    const entry = byFn.get(key) ?? { fn, where, hits: 0 };
+    entry.hits += hits;
+    byFn.set(key, entry);
+  }
+  return [...byFn.values()]
+    .sort((a, b) => b.hits - a.hits)
+    .slice(0, n)
+    .map((e) => ({ fn: e.fn, where: e.where, pct: busy > 0 ? (100 * e.hits) / busy : 0 }));
+}
