@@ -34,8 +34,12 @@ function instrumentations() {
       ignoreIncomingRequestHook: (req) => QUIET_PATHS.has(pathOf(req.url)),
     }),
     new UndiciInstrumentation(),
+    // The request and its handler, named by route; not a span per hook: a dozen hooks run on every
+    // request, each span cost more than the hook it timed, and what a hook waits for (Redis, the
+    // identity provider's keys) has spans of its own.
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
+      instrumentHooks: false,
       ignorePaths: ({ url }) => QUIET_PATHS.has(url),
     }),
     // Parameter values never go on a span (they are emails, names, payloads): the statement's text
