@@ -33,7 +33,7 @@
 // service-redis did not serve the cached scenario from its cache, or if a task batch did not all succeed.
 import os from 'node:os';
 import { checkBroker } from './lib/amqp.js';
-import { type Config, readConfig } from './lib/config.js';
+import { type Config, readConfig, selectedBy } from './lib/config.js';
 import { cleanupOnSignals, createResources } from './lib/resources.js';
 import { seedProfiles } from './lib/seed.js';
 import { services } from './lib/targets.js';
@@ -52,11 +52,11 @@ const res = createResources(config);
 cleanupOnSignals(res);
 
 function selectParts(only: string | undefined) {
-  const http = only ? httpScenarios.filter((s) => s.name.toLowerCase().includes(only)) : httpScenarios;
+  const http = httpScenarios.filter((s) => selectedBy(only, s.name));
   const tasks = selectTaskParts(only);
-  const images = !only || IMAGE_PART.includes(only);
-  const search = !only || SEARCH_PART.includes(only);
-  const tracing = !only || TRACING_PART.includes(only);
+  const images = selectedBy(only, IMAGE_PART);
+  const search = selectedBy(only, SEARCH_PART);
+  const tracing = selectedBy(only, TRACING_PART);
   if (http.length === 0 && tasks.length === 0 && !images && !search && !tracing) {
     const names = [
       ...httpScenarios.map((s) => s.name),

@@ -3,7 +3,8 @@
 //   BENCH_WARMUP         seconds of unrecorded load before each measured run (default 2)
 //   BENCH_CONNECTIONS    connections of the HTTP scenarios (default 32)
 //   BENCH_ROUNDS         interleaved rounds per side, best kept (default 2)
-//   BENCH_ONLY           the parts to run: a lower-cased substring of their names (see run.ts)
+//   BENCH_ONLY           the parts to run: a lower-cased substring of their names, or several separated
+//                        by commas (see run.ts)
 //   BENCH_SEED_ROWS      seeded profiles (default 10000)
 //   BENCH_SEARCH_ROWS    people added for the search part, which runs last (default 1000000)
 //   BENCH_ADMIN_URL      where the bench database is created (default postgres://root@127.0.0.1:5432/postgres)
@@ -26,6 +27,10 @@ function envInt(name: string, fallback: number, min: number): number {
 }
 
 export type Config = ReturnType<typeof readConfig>;
+
+/** Whether a part named `name` runs under BENCH_ONLY `only` (every part when unset). */
+export const selectedBy = (only: string | undefined, name: string): boolean =>
+  !only || only.split(',').some((term) => term.trim() !== '' && name.toLowerCase().includes(term.trim()));
 
 function settingsOf(raw: string | undefined): 'production' | 'capacity' {
   const value = raw?.trim() || 'production';

@@ -114,3 +114,33 @@ export function topSelfTime(profile: CpuProfile, n = 10): SelfTime[] {
     .slice(0, n)
     .map((e) => ({ fn: e.fn, where: e.where, pct: busy > 0 ? (100 * e.hits) / busy : 0 }));
 }
+
+/** What a script belongs to: its package, Node itself, a folder of the service, or native code. */
+function ownerOf(frame: CallFrame): string {
+  const { url, functionName } = frame;
+  if (!url) return ['(garbage collector)', '(program)'].includes(functionName) ? functionName : '(native)';
+  const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
+  if (pkg) return pkg.startsWith('@opentelemetry/') ? '@opentelemetry/*' : pkg;
+  if (url.startsWith('node:')) return 'node';
+  const own = url.match(/\/server\/(?:dist|src)\/([^/]+)\//)?.[1];
+  return own ? `service ${own}/` : 'other';
+}
+
+export type PackageTime = { owner: string; pct: number };
+
+/** Self time summed by what owns the code (see ownerOf), the `n` largest, as shares of the busy samples. */
+export function selfTimeByOwner(profile: CpuProfile, n = 8): PackageTime[] {
+  const by = new Map<string, number>();
+  let busy = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
+    busy += hits;
+    const owner = ownerOf(node.callFrame);
+    by.set(owner, (by.get(owner) ?? 0) + hits);
+  }
+  return [...by]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([owner, hits]) => ({ owner, pct: busy > 0 ? (100 * hits) / busy : 0 }));
+}

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, profileWhile, topSelfTime } from '../../lib/cpu.js';
+import { cpuSeconds, profileWhile, selfTimeByOwner, topSelfTime } from '../../lib/cpu.js';
 import { failedNote, failures, keepBest, runLoad } from '../../lib/load.js';
 import { cacheCounters } from '../../lib/metrics.js';
 import type { Running } from '../../lib/proc.js';
@@ -67,7 +67,7 @@ async function profileSide(
   const file = join(PROFILES_DIR, `${slug}.${target.name}.cpuprofile`);
   mkdirSync(PROFILES_DIR, { recursive: true });
   writeFileSync(file, JSON.stringify(profile));
-  return { file, top: topSelfTime(profile, 10) };
+  return { file, top: topSelfTime(profile, 10), byOwner: selfTimeByOwner(profile, 8) };
 }
 
 function progress(r: Measured): string {

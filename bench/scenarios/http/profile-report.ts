@@ -2,7 +2,7 @@
 // beside those in its baseline's.
 import type { SelfTime } from '../../lib/cpu.js';
 import { fixed, formatTable, left } from '../../lib/table.js';
-import type { ScenarioResult } from './scenario.js';
+import type { ScenarioResult, SideProfile } from './scenario.js';
 
 export const PROFILE_LEGEND =
   'self time: share of the busy samples (idle left out) in which the function itself was running, from a ' +
@@ -23,7 +23,13 @@ export function profileTables(results: ScenarioResult[]): string {
     );
     const header = left(`${r.name}: ${r.serviceName} (self time)`, `${r.baseline} (self time)`);
     const files = [service?.file, baseline?.file].filter(Boolean).join(', ');
-    parts.push(`${formatTable(header, rows)}\nprofiles: ${files}`);
+    const owners = (p: SideProfile | undefined) =>
+      p ? p.byOwner.map((o) => `${o.owner} ${fixed(o.pct, 1)}%`).join(', ') : '';
+    parts.push(
+      `${formatTable(header, rows)}\n` +
+        `by owner: ${r.serviceName}: ${owners(service)}\n          ${r.baseline}: ${owners(baseline)}\n` +
+        `profiles: ${files}`,
+    );
   }
   return parts.join('\n\n');
 }

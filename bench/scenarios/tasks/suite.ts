@@ -2,7 +2,9 @@
 // on the run's "service" plus worker processes (server/dist/cmd/worker.js), all on one queue namespace
 // that the run's cleanup deletes. Submitted with an admin's token: echo tasks are for admins only. BENCH_ONLY matches the part names as a substring, so "tasks" selects
 // all three.
+
 import pg from 'pg';
+import { selectedBy } from '../../lib/config.js';
 import { adminHeaders } from '../../lib/identity.js';
 import type { Running } from '../../lib/proc.js';
 import type { Resources } from '../../lib/resources.js';
@@ -24,7 +26,7 @@ export type TaskPart = (typeof TASK_PARTS)[number];
 
 /** The parts BENCH_ONLY (lower-cased) selects; all of them without a filter. */
 export const selectTaskParts = (only: string | undefined): TaskPart[] =>
-  TASK_PARTS.filter((p) => !only || p.includes(only));
+  TASK_PARTS.filter((p) => selectedBy(only, p));
 
 export const taskTargets = {
   throughput: { label: '≥ 1000 tasks/s', bound: 1000 },
