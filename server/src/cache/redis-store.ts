@@ -37,6 +37,9 @@ export function createRedisClient(
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+    // Commands issued in the same tick (a cache read and a rate-limit count of concurrent requests)
+    // go out in one write; their order on the connection is kept.
+    enableAutoPipelining: true,
   });
 }
 
