@@ -5,6 +5,7 @@ import { fixed, formatTable, left, right } from './lib/table.js';
 import { AUTH_COST_NEEDS, type AuthCost } from './scenarios/http/auth-cost.js';
 import { CACHED, type Derived } from './scenarios/http/cached.js';
 import { DB_PATH } from './scenarios/http/database.js';
+import { MEMORY_LEGEND, memoryTable } from './scenarios/http/memory-report.js';
 import { PROFILE_LEGEND, profileTables } from './scenarios/http/profile-report.js';
 import type { ScenarioResult } from './scenarios/http/scenario.js';
 import { CONNECTIONS, IMAGE_PART, type ImagesResult, imageTarget } from './scenarios/images.js';
@@ -232,6 +233,7 @@ export function printReport(r: Report): void {
     console.log(`\n${derivedTable(r.derived)}\n`);
     console.log(`\n${authCostTable(r.authCost)}\n`);
     if (r.authCost.length > 0) console.log(`${AUTH_LEGEND}\n`);
+    console.log(`\n${memoryTable(r.http)}\n${MEMORY_LEGEND}\n`);
     const profiles = profileTables(r.http);
     if (profiles) console.log(`\n${profiles}\n\n${PROFILE_LEGEND}\n`);
   }

@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { rssMiB } from './memory.js';
 
 /** Anything the bench started and must stop at cleanup. */
 export type Stoppable = {
@@ -19,6 +20,8 @@ export type Running = Stoppable & {
   pid: number;
   /** Its inspector's port, when started with one (CPU profiles: lib/cpu.ts). */
   inspectPort?: number;
+  /** Resident memory once it was ready, before any load, in MiB. */
+  idleRssMiB?: number;
 };
 
 export type SpawnOptions = {
@@ -116,7 +119,10 @@ export async function spawnAndWaitReady(opts: SpawnOptions): Promise<Running> {
       try {
         const res = await fetch(`${url}${opts.readyPath}`, { signal: AbortSignal.timeout(1_000) });
         await res.arrayBuffer();
-        if (res.status === 200) return running;
+        if (res.status === 200) {
+          running.idleRssMiB = rssMiB(running.pid);
+          return running;
+        }
         lastError = `HTTP ${res.status}`;
       } catch (err) {
         lastError = (err as Error).message;

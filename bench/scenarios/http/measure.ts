@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, profileWhile, selfTimeByOwner, topSelfTime } from '../../lib/cpu.js';
 import { failedNote, failures, keepBest, runLoad } from '../../lib/load.js';
+import { peakRssMiB, rssMiB } from '../../lib/memory.js';
 import { cacheCounters } from '../../lib/metrics.js';
 import type { Running } from '../../lib/proc.js';
 import type { Resources } from '../../lib/resources.js';
@@ -38,6 +39,8 @@ async function measureRun(
     },
   });
   r.cpuUsPerRequest = ((cpuSeconds(target.pid) - cpuBefore) * 1e6) / Math.max(1, r.requests);
+  r.rssMiB = rssMiB(target.pid);
+  r.peakRssMiB = peakRssMiB(target.pid);
   if (side === 'service' && before) {
     const after = await cacheCounters(target);
     const hits = after.hits - before.hits;
@@ -69,6 +72,13 @@ async function profileSide(
   writeFileSync(file, JSON.stringify(profile));
   return { file, top: topSelfTime(profile, 10), byOwner: selfTimeByOwner(profile, 8) };
 }
+
+const memoryOf = (target: Running, kept: Measured) => ({
+  target: target.name,
+  idle: target.idleRssMiB ?? Number.NaN,
+  load: kept.rssMiB ?? Number.NaN,
+  peak: peakRssMiB(target.pid),
+});
 
 function progress(r: Measured): string {
   const ratio = r.cache?.hitRatio;
@@ -137,6 +147,10 @@ export async function measureScenario(
       cpu: (s.cpuUsPerRequest ?? Number.NaN) / (b.cpuUsPerRequest ?? Number.NaN),
     },
     profiles,
+    memory: {
+      service: memoryOf(pair.service, s),
+      baseline: memoryOf(pair.baseline, b),
+    },
     warnings,
   };
 }

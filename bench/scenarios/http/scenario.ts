@@ -30,7 +30,13 @@ export type Scenario = {
 /** The service's cache lookups during one measured run (from its /metrics); hitRatio null without lookups. */
 export type CacheStats = { hits: number; misses: number; hitRatio: number | null };
 /** cpuUsPerRequest: the target's own CPU time (user + system) over the measured run, per request. */
-export type Measured = LoadResult & { cache?: CacheStats; cpuUsPerRequest?: number };
+export type Measured = LoadResult & {
+  cache?: CacheStats;
+  cpuUsPerRequest?: number;
+  /** The target's resident memory at the end of the run, and its highest since it started, in MiB. */
+  rssMiB?: number;
+  peakRssMiB?: number;
+};
 
 /** A side's CPU profile over the scenario's load: the file, and its functions with the most self time. */
 export type SideProfile = { file: string; top: SelfTime[]; byOwner: PackageTime[] };
@@ -46,6 +52,8 @@ export type ScenarioResult = {
   /** Service ÷ baseline: req/s, p99, and CPU time per request. */
   ratios: { rps: number; p99: number; cpu: number };
   profiles: Partial<Record<Side, SideProfile>>;
+  /** Each side's resident memory in MiB: once ready (idle), after the kept run, and its highest yet. */
+  memory: Record<Side, { target: string; idle: number; load: number; peak: number }>;
   /** Problems that make the numbers meaningless (e.g. the cache did not serve the cached scenario). */
   warnings: string[];
 };
