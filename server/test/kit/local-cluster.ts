@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startNginx, startPrometheus } from './cluster/edge.js';
 import { killPostmasters, type PostgresPorts, startPostgresHa } from './cluster/patroni.js';
 import { type Proc, type RunAs, startProc, stopProc, waitHttp } from './cluster/processes.js';
-import { freePort } from './process.js';
+import { freeFixedPort } from './process.js';
 import { postgresTool, type Tool, tool } from './tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,9 +41,17 @@ export const DEFAULT_PORTS: ClusterPorts = {
   issuer: 18090,
 };
 
-/** Ports that were free a moment ago, for a cluster beside anything else on the machine (tests). */
+/**
+ * Ports that were free a moment ago, for a cluster beside anything else on the machine (tests); below
+ * the ephemeral range, so that no connection made meanwhile takes one of them before its part listens.
+ */
 export async function freeClusterPorts(): Promise<ClusterPorts> {
-  const p = () => freePort();
+  const taken = new Set<number>();
+  const p = async () => {
+    const port = await freeFixedPort(taken);
+    taken.add(port);
+    return port;
+  };
   return {
     edge: await p(),
     servers: [await p(), await p(), await p()],

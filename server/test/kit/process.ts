@@ -64,6 +64,28 @@ export async function spawnServer(
 }
 
 /** A TCP port that was free a moment ago, for a process the test starts. */
+/** Whether nothing listens on 127.0.0.1:`port` (a listen there succeeds). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768 and up), which the kernel never hands out to an
+ * outgoing connection or to another listen(0): a port held for long, picked ahead of time, cannot be
+ * taken in between by something else of the machine's. `taken`: ports already picked.
+ */
+export async function freeFixedPort(taken: ReadonlySet<number> = new Set()): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    if (!taken.has(port) && (await canListen(port))) return port;
+  }
+  throw new Error('no free port between 20000 and 32767');
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
