@@ -45,8 +45,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 
 /**
  * A commit PostgreSQL made locally without the synchronous standby's confirmation (its wait was
- * cancelled by the statement timeout): it may not survive a failover, so it is not acknowledged. The
- * client retries it; under an Idempotency-Key the retry replays it if it did survive.
+ * cancelled, e.g. by an operator's pg_cancel_backend; the statement timeout does not reach that
+ * wait): it may not survive a failover, so it is not acknowledged. The client retries it; under an
+ * Idempotency-Key the retry replays it if it did survive.
  */
 export class UnconfirmedCommitError extends Error {
   constructor() {

@@ -110,8 +110,8 @@ function sessionOn(pool: pg.Pool, observe: QueryObserver | undefined): Database[
       broken ??= err;
     };
     client.on('error', lost);
-    // A statement timeout that cancels a commit's wait for the synchronous standby leaves it
-    // committed here but maybe not on the standby, with only a warning: not an acknowledgement.
+    // A cancel that interrupts a commit's wait for the synchronous standby leaves it committed here
+    // but maybe not on the standby, with only a warning: not an acknowledgement.
     let unconfirmed = false;
     const warned = (notice: { message?: string }) => {
       if (SYNC_WAIT_CANCELLED.test(notice.message ?? '')) unconfirmed = true;
