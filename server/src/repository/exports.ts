@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { pruneBatch } from './prune.js';
 
 export function createExportRepository(db: Queryable) {
   return {
@@ -29,14 +30,13 @@ export function createExportRepository(db: Queryable) {
 
     /** Deletes up to `limit` exports made before `before`; how many went. */
     async pruneOlder(before: Date, limit: number): Promise<number> {
-      const rows = await db.query<{ n: number }>(
-        `WITH d AS (
-           DELETE FROM exports WHERE id IN (SELECT id FROM exports WHERE created_at < $1 LIMIT $2) RETURNING 1
-         ) SELECT count(*)::int AS n FROM d`,
-        [before, limit],
+      return pruneBatch(
+        db,
         'export_prune',
+        'DELETE FROM exports WHERE id IN (SELECT id FROM exports WHERE created_at < $1 LIMIT $2)',
+        before,
+        limit,
       );
-      return rows[0]?.n ?? 0;
     },
   };
 }

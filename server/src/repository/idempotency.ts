@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import { ERRORS } from '../errors.js';
+import { pruneBatch } from './prune.js';
 
 /** A response as it is kept for replay: what a retry must see again. */
 export type StoredResponse = {
@@ -121,16 +122,15 @@ export function createIdempotencyRepository(db: Pick<Database, 'query'>) {
 
     /** Deletes keys first claimed before `before`, `limit` at a time. */
     async pruneOlder(before: Date, limit: number): Promise<number> {
-      const rows = await db.query<{ n: number }>(
-        `WITH d AS (
-           DELETE FROM idempotency_keys WHERE (owner_sub, key) IN (
-             SELECT owner_sub, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2
-           ) RETURNING 1
-         ) SELECT count(*)::int AS n FROM d`,
-        [before, limit],
+      return pruneBatch(
+        db,
         'idempotency_prune',
+        `DELETE FROM idempotency_keys WHERE (owner_sub, key) IN (
+           SELECT owner_sub, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2
+         )`,
+        before,
+        limit,
       );
-      return rows[0]?.n ?? 0;
     },
   };
 }

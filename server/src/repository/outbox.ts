@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { pruneBatch } from './prune.js';
 
 export type OutboxEvent = { id: string; routing_key: string; payload: unknown; traceparent?: string | null };
 
@@ -70,16 +71,15 @@ export function createOutboxRepository(db: Pick<Database, 'transaction' | 'query
 
     /** Deletes up to `limit` relayed events older than `before`; how many went. */
     async pruneRelayed(before: Date, limit: number): Promise<number> {
-      const rows = await db.query<{ n: number }>(
-        `WITH d AS (
-           DELETE FROM outbox_events WHERE id IN (
-             SELECT id FROM outbox_events WHERE relayed_at < $1 ORDER BY id LIMIT $2
-           ) RETURNING 1
-         ) SELECT count(*)::int AS n FROM d`,
-        [before, limit],
+      return pruneBatch(
+        db,
         'outbox_prune',
+        `DELETE FROM outbox_events WHERE id IN (
+           SELECT id FROM outbox_events WHERE relayed_at < $1 ORDER BY id LIMIT $2
+         )`,
+        before,
+        limit,
       );
-      return rows[0]?.n ?? 0;
     },
   };
 }

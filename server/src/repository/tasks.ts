@@ -4,6 +4,7 @@ import { taskEventFrom } from '../events/task-events.js';
 import type { Cursor } from '../lib/cursor.js';
 import { activeTraceparent } from '../telemetry/trace-context.js';
 import type { Seal } from './idempotency.js';
+import { pruneBatch } from './prune.js';
 
 export type { Task };
 
@@ -169,17 +170,16 @@ export function createTaskRepository(
 
     /** Deletes up to `limit` tasks finished before `before`; how many went. */
     async pruneFinished(before: Date, limit: number): Promise<number> {
-      const rows = await db.query<{ n: number }>(
-        `WITH d AS (
-           DELETE FROM tasks WHERE id IN (
-             SELECT id FROM tasks WHERE finished_at < $1 AND status IN ('succeeded', 'failed', 'cancelled')
-             LIMIT $2
-           ) RETURNING 1
-         ) SELECT count(*)::int AS n FROM d`,
-        [before, limit],
+      return pruneBatch(
+        db,
         'task_prune',
+        `DELETE FROM tasks WHERE id IN (
+           SELECT id FROM tasks WHERE finished_at < $1 AND status IN ('succeeded', 'failed', 'cancelled')
+           LIMIT $2
+         )`,
+        before,
+        limit,
       );
-      return rows[0]?.n ?? 0;
     },
 
     /**
