@@ -11,7 +11,7 @@ import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNginx, startPrometheus } from './cluster/edge.js';
-import { killPostmasters, type PostgresPorts, startPostgresHa } from './cluster/patroni.js';
+import { killPostmasters, memberDirs, type PostgresPorts, startPostgresHa } from './cluster/patroni.js';
 import { type Proc, type RunAs, startProc, stopProc, waitHttp } from './cluster/processes.js';
 import { freeFixedPort } from './process.js';
 import { postgresTool, type Tool, tool } from './tools.js';
@@ -147,7 +147,7 @@ export async function startLocalCluster(opts: ClusterOptions) {
     return await startParts(opts, tools, procs);
   } catch (err) {
     await Promise.all(procs.map((p) => stopProc(p, 'SIGKILL', 1_000)));
-    await killPostmasters(join(opts.dir, 'pg'));
+    await killPostmasters(memberDirs(join(opts.dir, 'pg')));
     throw err;
   }
 }
@@ -219,7 +219,7 @@ async function startParts(opts: ClusterOptions, tools: ClusterTools, procs: Proc
       await Promise.all([stopProc(nginx, 'SIGQUIT'), stopProc(prometheus), stopProc(ownIssuer)]);
       await postgres.stop();
       for (const p of procs) await stopProc(p, 'SIGKILL', 1_000);
-      await killPostmasters(pgDir);
+      await killPostmasters(memberDirs(pgDir));
     },
     remove() {
       rmSync(opts.dir, { recursive: true, force: true });

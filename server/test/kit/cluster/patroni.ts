@@ -98,18 +98,9 @@ function member(setup: PostgresSetup, ports: PostgresPorts, i: number): Member {
     },
     async stop() {
       await stopProc(self.proc, 'SIGTERM', 30_000);
-      const orphan = self.postmasterPid();
-      if (orphan) process.kill(orphan, 'SIGKILL');
+      await killPostmasters([self.dataDir]);
     },
-    postmasterPid() {
-      try {
-        const pid = Number(readFileSync(join(self.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-        process.kill(pid, 0);
-        return pid;
-      } catch {
-        return undefined;
-      }
-    },
+    postmasterPid: () => postmasterOf(self.dataDir),
   };
   return self;
 }
@@ -233,26 +224,28 @@ function gone(pid: number): boolean {
   }
 }
 
-/**
- * SIGKILLs every postmaster still running from a data directory under `pgDir`, and waits for each to
- * be gone (its port closed): what a Patroni killed without its own shutdown leaves behind (a failed
- * start, a last-resort stop).
- */
-export async function killPostmasters(pgDir: string) {
-  const pids: number[] = [];
-  for (const name of MEMBERS) {
-    try {
-      const pid = Number(readFileSync(join(pgDir, name, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (pid > 0 && !gone(pid)) {
-        process.kill(pid, 'SIGKILL');
-        pids.push(pid);
-      }
-    } catch {
-      // not running, or never started
-    }
+/** The PID in `dataDir`'s postmaster.pid while that process runs; undefined otherwise. */
+function postmasterOf(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 && !gone(pid) ? pid : undefined;
+  } catch {
+    return undefined; // not running, or never started
   }
+}
+
+/**
+ * SIGKILLs the postmaster still running from each of `dataDirs`, and waits for each to be gone (its
+ * port closed): what a Patroni stopped or killed without stopping its PostgreSQL leaves behind.
+ */
+export async function killPostmasters(dataDirs: readonly string[]) {
+  const pids = dataDirs.map(postmasterOf).filter((pid) => pid !== undefined);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
   await eventually('the killed postmasters are gone', () => pids.every(gone), {
     timeoutMs: 10_000,
     intervalMs: 20,
   });
 }
+
+/** The data directories of the members under `pgDir`, started or not. */
+export const memberDirs = (pgDir: string) => MEMBERS.map((name) => join(pgDir, name));

@@ -1,6 +1,5 @@
 // What the tests do to the cluster's PostgreSQL members: cut a leader off from its standbys, cancel
 // the commits waiting for them, pause the replicas' replay.
-import pg from 'pg';
 import { type Member, uriAt } from './patroni.js';
 import { sql } from './processes.js';
 
@@ -9,15 +8,12 @@ import { sql } from './processes.js';
  * confirmation that does not come, and its WAL goes further than theirs. Returns their PIDs.
  */
 export async function freezeWalSenders(leader: Member): Promise<number[]> {
-  const c = new pg.Client({ connectionString: uriAt(leader.port, 'postgres') });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_replication');
-    for (const { pid } of rows) process.kill(pid, 'SIGSTOP');
-    return rows.map((r) => r.pid);
-  } finally {
-    await c.end();
-  }
+  const senders = await sql<{ pid: number }>(
+    uriAt(leader.port, 'postgres'),
+    'SELECT pid FROM pg_stat_replication',
+  );
+  for (const { pid } of senders) process.kill(pid, 'SIGSTOP');
+  return senders.map((r) => r.pid);
 }
 
 /**
@@ -25,16 +21,11 @@ export async function freezeWalSenders(leader: Member): Promise<number[]> {
  * pg_cancel_backend would: PostgreSQL then keeps the commit and only warns. Returns how many.
  */
 export async function cancelSyncWaits(leader: Member): Promise<number> {
-  const c = new pg.Client({ connectionString: uriAt(leader.port, 'postgres') });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ n: number }>(
-      "SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
-    );
-    return rows[0]?.n ?? 0;
-  } finally {
-    await c.end();
-  }
+  const [row] = await sql<{ n: number }>(
+    uriAt(leader.port, 'postgres'),
+    "SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
+  );
+  return row?.n ?? 0;
 }
 
 /** Pauses (or resumes) WAL replay on every replica: they fall behind the leader until resumed. */

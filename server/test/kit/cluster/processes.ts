@@ -78,12 +78,15 @@ export async function waitPostgres(uri: string, proc: Proc, timeoutMs = 60_000) 
   });
 }
 
-/** Runs one statement on its own connection. */
-export async function sql(uri: string, statement: string): Promise<void> {
+/** Runs one statement on its own connection; its rows. */
+export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  uri: string,
+  statement: string,
+): Promise<T[]> {
   const c = new pg.Client({ connectionString: uri });
   await c.connect();
   try {
-    await c.query(statement);
+    return (await c.query<T>(statement)).rows;
   } finally {
     await c.end();
   }
