@@ -91,28 +91,34 @@ function shortUrl(url: string): string {
 }
 
 /**
- * The `n` functions with the most self time, as a share of the samples where the process was busy
- * (idle time left out; the garbage collector and native code stay in, as Node reports them).
+ * The busy samples (idle time left out; the garbage collector and native code stay in, as Node
+ * reports them) grouped by `keyOf` of each frame: the `n` largest groups, as shares of them all.
  */
-export function topSelfTime(profile: CpuProfile, n = 10): SelfTime[] {
-  const byFn = new Map<string, { fn: string; where: string; hits: number }>();
+function selfTimeBy(profile: CpuProfile, keyOf: (frame: CallFrame) => string, n: number) {
+  const by = new Map<string, number>();
   let busy = 0;
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (hits === 0 || functionName === '(idle)') continue;
+    if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
     busy += hits;
-    const fn = functionName || '(anonymous)';
-    const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : '';
-    const key = `${fn} ${where}`;
-    const entry = byFn.get(key) ?? { fn, where, hits: 0 };
-    entry.hits += hits;
-    byFn.set(key, entry);
+    const key = keyOf(node.callFrame);
+    by.set(key, (by.get(key) ?? 0) + hits);
   }
-  return [...byFn.values()]
-    .sort((a, b) => b.hits - a.hits)
+  return [...by]
+    .sort((x, y) => y[1] - x[1])
     .slice(0, n)
-    .map((e) => ({ fn: e.fn, where: e.where, pct: busy > 0 ? (100 * e.hits) / busy : 0 }));
+    .map(([key, hits]) => ({ key, pct: busy > 0 ? (100 * hits) / busy : 0 }));
+}
+
+/** The `n` functions with the most self time, as shares of the busy samples. */
+export function topSelfTime(profile: CpuProfile, n = 10): SelfTime[] {
+  // The function and where it is, tab-separated in the key (neither holds a tab).
+  const keyOf = ({ functionName, url, lineNumber }: CallFrame) =>
+    `${functionName || '(anonymous)'}\t${url ? `${shortUrl(url)}:${lineNumber + 1}` : ''}`;
+  return selfTimeBy(profile, keyOf, n).map(({ key, pct }) => {
+    const [fn = '', where = ''] = key.split('\t');
+    return { fn, where, pct };
+  });
 }
 
 /** What a script belongs to: its package, Node itself, a folder of the service, or native code. */
@@ -130,17 +136,5 @@ export type PackageTime = { owner: string; pct: number };
 
 /** Self time summed by what owns the code (see ownerOf), the `n` largest, as shares of the busy samples. */
 export function selfTimeByOwner(profile: CpuProfile, n = 8): PackageTime[] {
-  const by = new Map<string, number>();
-  let busy = 0;
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
-    busy += hits;
-    const owner = ownerOf(node.callFrame);
-    by.set(owner, (by.get(owner) ?? 0) + hits);
-  }
-  return [...by]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(([owner, hits]) => ({ owner, pct: busy > 0 ? (100 * hits) / busy : 0 }));
+  return selfTimeBy(profile, ownerOf, n).map(({ key, pct }) => ({ owner: key, pct }));
 }

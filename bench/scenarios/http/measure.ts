@@ -40,7 +40,6 @@ async function measureRun(
   });
   r.cpuUsPerRequest = ((cpuSeconds(target.pid) - cpuBefore) * 1e6) / Math.max(1, r.requests);
   r.rssMiB = rssMiB(target.pid);
-  r.peakRssMiB = peakRssMiB(target.pid);
   if (side === 'service' && before) {
     const after = await cacheCounters(target);
     const hits = after.hits - before.hits;

@@ -33,9 +33,8 @@ export type CacheStats = { hits: number; misses: number; hitRatio: number | null
 export type Measured = LoadResult & {
   cache?: CacheStats;
   cpuUsPerRequest?: number;
-  /** The target's resident memory at the end of the run, and its highest since it started, in MiB. */
+  /** The target's resident memory at the end of the run, in MiB. */
   rssMiB?: number;
-  peakRssMiB?: number;
 };
 
 /** A side's CPU profile over the scenario's load: the file, and its functions with the most self time. */
