@@ -256,6 +256,21 @@ describe('traces across the server and the worker (OTLP to a receiver)', { skip 
     assert.ok(!plain.includes('# {'), 'no exemplars in the Prometheus text format');
     assert.match(plain, /^tasks_submitted_total\{/m, 'counters keep their _total there');
   });
+  it('a request has one server span; probes and scrapes, query string or not, start no trace', async () => {
+    const tp = newTraceparent();
+    await call('GET', '/api/v1/profiles?limit=1', { traceparent: tp.header });
+    const quiet = newTraceparent();
+    for (const path of ['/health', '/health/ready', '/health/ready?verbose=1', '/metrics'])
+      await call('GET', path, { traceparent: quiet.header });
+    await arrives('the list span', () => receiver.trace(tp.traceId).find((s) => s.kind === SPAN_KIND.server));
+    await sleep(500); // the rest of the batch
+    const servers = receiver.trace(tp.traceId).filter((s) => s.kind === SPAN_KIND.server);
+    assert.deepEqual(
+      servers.map((s) => s.attributes['http.route']),
+      ['/api/v1/profiles'],
+    );
+    assert.deepEqual(receiver.trace(quiet.traceId), []);
+  });
 });
 
 describe('with tracing off', { skip }, () => {
