@@ -201,6 +201,8 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
       if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
       let client: pg.Client | undefined;
       let stopped = false;
+      // Once opened, never before: a first open that fails is the caller's error to handle.
+      let established = false;
       // A dedicated connection: LISTEN lives as long as its session. After a drop it is opened
       // again each second until that works (a failover takes several).
       const open = async (): Promise<void> => {
@@ -212,7 +214,7 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
           opts.onError(err, 'listen');
           if (client === c) client = undefined;
           c.end().catch(() => {});
-          if (!stopped) setTimeout(() => void open().catch(() => {}), 1000).unref();
+          if (established && !stopped) setTimeout(() => void open().catch(() => {}), 1000).unref();
         };
         c.on('notification', () => onNotify());
         c.on('error', retire);
@@ -224,12 +226,12 @@ export function createPostgresDatabase(opts: PostgresOptions): Database {
           throw err;
         }
         if (stopped) await c.end();
-        else client = c;
+        else {
+          client = c;
+          established = true;
+        }
       };
-      await open().catch((err) => {
-        stopped = true;
-        throw err;
-      });
+      await open();
       return async () => {
         stopped = true;
         await client?.end().catch(() => {});

@@ -21,7 +21,7 @@ async function terminate(uri: string, applicationName: string): Promise<number> 
   try {
     const { rows } = await c.query<{ n: number }>(
       `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-       WHERE application_name = $1 AND pid <> pg_backend_pid()`,
+       WHERE application_name = $1 AND datname = current_database() AND pid <> pg_backend_pid()`,
       [applicationName],
     );
     return rows[0]?.n ?? 0;
@@ -86,6 +86,23 @@ describe('connections cut by a failover', { skip: pgSkip }, () => {
       },
       { until: (n) => n > 0, timeoutMs: 15_000, intervalMs: 200 },
     );
+  });
+
+  it('a LISTEN that cannot open the first time fails to its caller and tries nothing more', async (ctx) => {
+    const errors: string[] = [];
+    const db = createPostgresDatabase({
+      uri: 'postgres://root@127.0.0.1:1/nothing',
+      poolMax: 1,
+      statementTimeoutMs: 5_000,
+      onError: (_err, pool) => errors.push(pool),
+    });
+    ctx.after(() => db.close());
+    await assert.rejects(
+      db.listen('never_opened', () => {}),
+      isUnreachable,
+    );
+    await sleep(1_500); // past the reopen delay
+    assert.deepEqual(errors, ['listen'], 'no reopen behind the failed first open');
   });
 
   it('DB_URI on a read-only server: a write is a 503 with Retry-After, readiness stays truthful, nothing is stored', async (ctx) => {
