@@ -193,6 +193,27 @@ describe('container images (buildah)', { skip, timeout: 1_200_000 }, () => {
     ]);
   });
 
+  it('the server runs on jemalloc (LD_PRELOAD), which sharp sees', () => {
+    const ctr = container(SERVER_IMAGE);
+    mounted.push(ctr);
+    const probe = buildah(
+      'run',
+      '--isolation',
+      'chroot',
+      '--user',
+      'node',
+      '--workingdir',
+      '/app/server',
+      ctr.name,
+      '--',
+      'node',
+      '-e',
+      "const maps = require('fs').readFileSync('/proc/self/maps', 'utf8'); const sharp = require('sharp'); " +
+        "console.log(JSON.stringify({ jemalloc: maps.includes('libjemalloc'), glibcLimit: sharp.concurrency() === 1 && require('os').availableParallelism() > 1 }))",
+    );
+    assert.deepEqual(JSON.parse(probe), { jemalloc: true, glibcLimit: false });
+  });
+
   it('the client image carries client/public and the standalone server, no dev dependencies', () => {
     const ctr = container(CLIENT_IMAGE);
     mounted.push(ctr);
