@@ -5,7 +5,7 @@ import { fixed, formatTable, left, right } from './lib/table.js';
 import { AUTH_COST_NEEDS, type AuthCost } from './scenarios/http/auth-cost.js';
 import { CACHED, type Derived } from './scenarios/http/cached.js';
 import { DB_PATH } from './scenarios/http/database.js';
-import { MEMORY_LEGEND, memoryTable } from './scenarios/http/memory-report.js';
+import { MEMORY_LEGEND, memoryTable, rssTable, TASKS_MEMORY_LEGEND } from './scenarios/http/memory-report.js';
 import { PROFILE_LEGEND, profileTables } from './scenarios/http/profile-report.js';
 import type { ScenarioResult } from './scenarios/http/scenario.js';
 import { CONNECTIONS, IMAGE_PART, type ImagesResult, imageTarget } from './scenarios/images.js';
@@ -240,6 +240,7 @@ export function printReport(r: Report): void {
   if (r.tasks) {
     console.log(`\n${tasksTable(r.tasks)}\n`);
     console.log(`${TASKS_LEGEND}\n`);
+    if (r.tasks.memory.length > 0) console.log(`${rssTable(r.tasks.memory)}\n${TASKS_MEMORY_LEGEND}\n`);
   }
   if (r.images) console.log(`\n${imagesTable(r.images)}\n`);
   if (r.search) console.log(`\n${searchTable(r.search)}\n`);

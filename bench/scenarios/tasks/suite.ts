@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { selectedBy } from '../../lib/config.js';
 import { adminHeaders } from '../../lib/identity.js';
+import { type MemoryRow, memoryWatch } from '../../lib/memory.js';
 import type { Running } from '../../lib/proc.js';
 import type { Resources } from '../../lib/resources.js';
 import { warn } from '../../lib/warnings.js';
@@ -50,6 +51,8 @@ export type TasksResult = {
   latency: LatencyResult | null;
   delayed: DelayedResult | null;
   targets: TaskTarget[];
+  /** The workers' and the API's memory over the task parts. */
+  memory: MemoryRow[];
   /** Problems that make numbers invalid (rejected submissions, unfinished or failed tasks, …). */
   warnings: string[];
 };
@@ -153,16 +156,30 @@ export async function runTasks(
   let latency: LatencyResult | null = null;
   let delayed: DelayedResult | null = null;
   let baseline: BaselineResult | null = null;
+  let memory: MemoryRow[] = [];
+  const serviceWatch = memoryWatch();
+  serviceWatch.add(service);
   try {
     if (parts.includes('tasks throughput')) throughput = await measureThroughput(run);
     if (parts.includes('tasks latency')) latency = await measureLatency(run);
     if (parts.includes('tasks delayed')) delayed = await measureDelayed(run);
+    memory = [...serviceWatch.rows(), ...run.workers.memory()];
     // The baseline gets the machine to itself, as the service runs did (bar the idle API).
     await run.workers.stop();
     if (parts.includes('tasks throughput')) baseline = await measureAmqpEcho(run, throughput);
   } finally {
+    serviceWatch.stop();
     await db.end().catch(() => {});
   }
   const targets = targetsOf(throughput, latency, delayed);
-  return { config: configOf(res, parts), throughput, baseline, latency, delayed, targets, warnings };
+  return {
+    config: configOf(res, parts),
+    throughput,
+    baseline,
+    latency,
+    delayed,
+    targets,
+    memory,
+    warnings,
+  };
 }
