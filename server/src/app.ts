@@ -72,7 +72,8 @@ export async function buildApp(
     await app.register(rateLimitPlugin, {
       limits: config.http.rateLimits,
       redis: container.limiterRedis,
-      keyPrefix: `${config.cacheKeyPrefix}rate:`,
+      // Without the cache's hash tag: on a cluster, the counts spread over its slots.
+      keyPrefix: `${config.cacheKeyPrefix.replace(/[{}]/g, '')}rate:`,
       metrics: metrics.access,
       logger,
     });

@@ -36,7 +36,10 @@ export type Config = Readonly<{
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
   dbMigrateOnStart: boolean;
-  redis: Readonly<{ address: string; password: string | undefined; db: number }> | undefined;
+  /** `address`: host:port, or in cluster mode the seed nodes, host:port separated by commas. */
+  redis:
+    | Readonly<{ address: string; password: string | undefined; db: number; cluster: boolean }>
+    | undefined;
   queueUri: string | undefined;
   /** Prefix of the broker's exchanges and queues. */
   queueNamespace: string;
@@ -127,13 +130,20 @@ function s3(env: Env, driver: 'fs' | 's3'): S3Config | undefined {
 function redis(env: Env): Config['redis'] {
   const address = read(env, 'REDIS_ADDRESS');
   if (address === undefined) return undefined;
-  if (!/^[^\s:]+:\d{1,5}$/.test(address))
-    throw new ConfigError('REDIS_ADDRESS', `expected host:port, got "${address}"`);
-  return Object.freeze({
-    address,
-    password: read(env, 'REDIS_PASSWORD'),
-    db: int(env, 'REDIS_DB', 0, 0, 15),
-  });
+  const cluster = bool(env, 'REDIS_CLUSTER', false);
+  const nodes = cluster ? address.split(',').map((a) => a.trim()) : [address];
+  const bad = nodes.find((a) => !/^[^\s:,]+:\d{1,5}$/.test(a));
+  if (bad !== undefined)
+    throw new ConfigError(
+      'REDIS_ADDRESS',
+      `expected host:port${cluster ? '[,host:port…]' : ''}, got "${address}"`,
+    );
+  const db = int(env, 'REDIS_DB', 0, 0, 15);
+  if (cluster && db !== 0) throw new ConfigError('REDIS_DB', 'a Redis Cluster has database 0 only');
+  // The FIFO scripts touch keys they build from the prefix: on a cluster they must all share a slot.
+  if (cluster && !/\{[^{}]+\}/.test(read(env, 'CACHE_KEY_PREFIX') ?? '{v2}'))
+    throw new ConfigError('CACHE_KEY_PREFIX', 'with REDIS_CLUSTER it must hold a {…} hash tag');
+  return Object.freeze({ address: nodes.join(','), password: read(env, 'REDIS_PASSWORD'), db, cluster });
 }
 
 function queueUri(env: Env): string | undefined {

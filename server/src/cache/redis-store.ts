@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { FIFO_CLEAR, FIFO_REMOVE, FIFO_SET, FIFO_SIZE } from './redis-scripts.js';
 import type { CacheStore, SetResult } from './store.js';
 
@@ -18,19 +18,20 @@ export type RedisStoreOptions = {
   capacity: number;
   /** Per-command bound; a slow or silent Redis fails fast instead of holding requests. */
   commandTimeoutMs: number;
+  /** A Redis Cluster: `address` lists seed nodes (the `{…}` tag keeps each script on one slot). */
+  cluster?: boolean;
   onConnectionError?: (err: Error) => void;
   onReady?: () => void;
 };
 
+/** One Redis, or a Redis Cluster reached through its seed nodes: the commands used are the same. */
+export type RedisClient = Redis | Cluster;
+
 export function createRedisClient(
-  opts: Pick<RedisStoreOptions, 'address' | 'password' | 'db' | 'commandTimeoutMs'>,
-) {
-  const [host, port] = opts.address.split(':');
-  return new Redis({
-    host,
-    port: Number(port),
+  opts: Pick<RedisStoreOptions, 'address' | 'password' | 'db' | 'commandTimeoutMs'> & { cluster?: boolean },
+): RedisClient {
+  const options: RedisOptions = {
     password: opts.password,
-    db: opts.db,
     commandTimeout: opts.commandTimeoutMs,
     connectTimeout: 1000,
     // Commands issued while disconnected fail at once instead of queueing behind the reconnect.
@@ -40,10 +41,21 @@ export function createRedisClient(
     // Commands issued in the same tick (a cache read and a rate-limit count of concurrent requests)
     // go out in one write; their order on the connection is kept.
     enableAutoPipelining: true,
+  };
+  const nodes = opts.address.split(',').map((a) => {
+    const [host, port] = a.split(':');
+    return { host: host as string, port: Number(port) };
+  });
+  if (!opts.cluster) return new Redis({ ...nodes[0], db: opts.db, ...options });
+  return new Cluster(nodes, {
+    redisOptions: options,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 2000),
   });
 }
 
-export function createRedisStore(opts: RedisStoreOptions): CacheStore & { client: Redis } {
+export function createRedisStore(opts: RedisStoreOptions): CacheStore & { client: RedisClient } {
   const client = createRedisClient(opts);
   client.on('error', (err) => opts.onConnectionError?.(err));
   client.on('ready', () => opts.onReady?.());

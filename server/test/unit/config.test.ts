@@ -135,7 +135,18 @@ describe('loadConfig', () => {
     assert.equal(c.shutdownGraceMs, 3000);
     assert.equal(c.cacheTtlUpdatedMs, 5_400_000);
     assert.equal(c.dbMigrateOnStart, false);
-    assert.deepEqual(c.redis, { address: '127.0.0.1:6379', password: undefined, db: 2 });
+    assert.deepEqual(c.redis, { address: '127.0.0.1:6379', password: undefined, db: 2, cluster: false });
+  });
+
+  it('reads a Redis Cluster as its seed nodes, separated by commas', () => {
+    const c = loadConfig({ REDIS_ADDRESS: '10.0.0.1:7000, 10.0.0.2:7000', REDIS_CLUSTER: 'true' });
+    assert.deepEqual(c.redis, {
+      address: '10.0.0.1:7000,10.0.0.2:7000',
+      password: undefined,
+      db: 0,
+      cluster: true,
+    });
+    assert.throws(() => loadConfig({ REDIS_ADDRESS: '10.0.0.1:7000,10.0.0.2:7000' }), /REDIS_ADDRESS/);
   });
 
   const bad: [string, Record<string, string>][] = [
@@ -152,6 +163,10 @@ describe('loadConfig', () => {
     ['CACHE_MAX_ENTRIES', { CACHE_MAX_ENTRIES: '1.5' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['REDIS_ADDRESS', { REDIS_ADDRESS: 'redis://localhost' }],
+    ['REDIS_ADDRESS', { REDIS_ADDRESS: 'a:1,b', REDIS_CLUSTER: 'true' }],
+    ['REDIS_CLUSTER', { REDIS_ADDRESS: 'a:1', REDIS_CLUSTER: 'sometimes' }],
+    ['REDIS_DB', { REDIS_ADDRESS: 'a:1', REDIS_CLUSTER: 'true', REDIS_DB: '1' }],
+    ['CACHE_KEY_PREFIX', { REDIS_ADDRESS: 'a:1', REDIS_CLUSTER: 'true', CACHE_KEY_PREFIX: 'no-tag:' }],
     ['QUEUE_URI', { QUEUE_URI: 'http://rabbit' }],
     ['STORAGE_DRIVER', { STORAGE_DRIVER: 'ftp' }],
     ['CDN_BASE_URL', { CDN_BASE_URL: 'cdn.example.com' }],

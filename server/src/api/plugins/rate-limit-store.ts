@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../cache/redis-store.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 
@@ -22,7 +22,7 @@ const stores = {
   RedisStore: require('@fastify/rate-limit/store/RedisStore') as new (
     continueExceeding: boolean,
     exponentialBackoff: boolean,
-    redis: Redis,
+    redis: RedisClient,
     key?: string,
   ) => Store,
 };
@@ -35,7 +35,7 @@ const stores = {
  * per outage.
  */
 export function createClassStore(opts: {
-  redis?: Redis | undefined;
+  redis?: RedisClient | undefined;
   keyPrefix: string;
   metrics: Pick<Metrics['access'], 'rateLimitStoreErrors'>;
   logger: Pick<Logger, 'warn' | 'info'>;

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../cache/redis-store.js';
 import type { RateBudget, RateClass } from '../../config.js';
 import { ERRORS } from '../../errors.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -18,7 +18,7 @@ declare module 'fastify' {
 export type RateLimitOptions = {
   limits: Readonly<Record<RateClass, RateBudget>>;
   /** Shared by all instances when given (one budget across them); in-process otherwise. */
-  redis?: Redis | undefined;
+  redis?: RedisClient | undefined;
   keyPrefix: string;
   metrics: Pick<Metrics['access'], 'rateLimited' | 'rateLimitStoreErrors'>;
   logger: Pick<Logger, 'warn' | 'info'>;
