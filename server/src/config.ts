@@ -44,6 +44,8 @@ export type Config = Readonly<{
   /** Prefix of the broker's exchanges and queues. */
   queueNamespace: string;
   cacheMaxEntries: number;
+  /** Entries each process keeps in memory in front of Redis (0: none). */
+  cacheNearMaxEntries: number;
   cacheTtlCreatedMs: number;
   cacheTtlUpdatedMs: number;
   /** Longest a request waits on the cache before going to the database. */
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     queueUri: queueUri(env),
     queueNamespace: read(env, 'QUEUE_NAMESPACE') ?? 'profiles',
     cacheMaxEntries: int(env, 'CACHE_MAX_ENTRIES', 10, 1, 10_000_000),
+    cacheNearMaxEntries: int(env, 'CACHE_NEAR_MAX_ENTRIES', 10_000, 0, 10_000_000),
     cacheTtlCreatedMs: duration(env, 'CACHE_TTL_CREATED', '24h'),
     cacheTtlUpdatedMs: duration(env, 'CACHE_TTL_UPDATED', '1h'),
     cacheTimeoutMs: duration(env, 'CACHE_TIMEOUT', '50ms', 10_000),

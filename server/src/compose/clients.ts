@@ -1,9 +1,11 @@
 // The clients the composition root opens from config: the database, the cache store, object
 // storage, the token verifier. Each logs which part it chose (an embedded one, or the configured).
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { AuthUnavailableError } from '../auth/key-store.js';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
 import { createMemoryStore } from '../cache/memory-store.js';
+import { withNearCache } from '../cache/near-cache.js';
 import { createRedisStore } from '../cache/redis-store.js';
 import type { CacheStore } from '../cache/store.js';
 import type { Config } from '../config.js';
@@ -18,7 +20,7 @@ import type { Logger } from '../telemetry/logger.js';
 export function openCacheStore(config: Config, logger: Logger): CacheStore {
   if (config.redis) {
     let down = false;
-    return createRedisStore({
+    const store = createRedisStore({
       ...config.redis,
       prefix: config.cacheKeyPrefix,
       capacity: config.cacheMaxEntries,
@@ -32,6 +34,12 @@ export function openCacheStore(config: Config, logger: Logger): CacheStore {
         if (down) logger.info({ address: config.redis?.address }, 'redis connection restored');
         down = false;
       },
+    });
+    // On a cluster the entries' slot may move between nodes: no near level there (yet).
+    if (config.cacheNearMaxEntries === 0 || config.redis.cluster) return store;
+    return withNearCache(store, store.client as Redis, `${config.cacheKeyPrefix}e:`, {
+      maxEntries: config.cacheNearMaxEntries,
+      onChange: (on, why) => logger.info({ on, why }, on ? 'near cache on' : 'near cache off'),
     });
   }
   logger.info(

@@ -68,6 +68,8 @@ describe('Redis down or silent', { skip: pgSkip }, () => {
     assert.equal((await api(t).get(made.id)).headers['x-cache'], 'HIT');
 
     await proxy.down();
+    // Until the process sees its connections close, a read may still be answered from memory.
+    await eventually('the outage is noticed', () => t.container.cache.health().status === 'degraded');
     for (let i = 0; i < 10; i++) {
       const { res, ms } = await timedGet(t, made.id);
       assert.equal(res.statusCode, 200);
