@@ -60,6 +60,8 @@ export function withNearCache(
   // (under RESP3 they would be push frames it drops).
   const sub = client.duplicate({
     protocol: 2,
+    // The cache's short timeout is for requests; a ping late by less than the heartbeat is fine.
+    commandTimeout: heartbeatMs,
     autoResubscribe: false,
     enableOfflineQueue: true,
     connectionName: 'near-cache',
