@@ -2,6 +2,8 @@
 // any of its numbers invalid.
 import { failures, type LoadResult } from './lib/load.js';
 import { fixed, formatTable, left, right } from './lib/table.js';
+import type { GrowthResult } from './scenarios/growth.js';
+import { GROWTH_LEGEND, growthTable } from './scenarios/growth-report.js';
 import { AUTH_COST_NEEDS, type AuthCost } from './scenarios/http/auth-cost.js';
 import { CACHED, type Derived } from './scenarios/http/cached.js';
 import { DB_PATH } from './scenarios/http/database.js';
@@ -25,6 +27,7 @@ export type Report = {
   images: ImagesResult | undefined;
   search: SearchResult | undefined;
   tracing: TracingResult | undefined;
+  growth: GrowthResult | undefined;
 };
 
 const check = (x: LoadResult) => (failures(x) === 0 ? 'ok' : `ERRORS: ${x.non2xx} non-2xx, ${x.errors} conn`);
@@ -243,6 +246,7 @@ export function printReport(r: Report): void {
     if (r.tasks.memory.length > 0) console.log(`${rssTable(r.tasks.memory)}\n${TASKS_MEMORY_LEGEND}\n`);
   }
   if (r.images) console.log(`\n${imagesTable(r.images)}\n`);
+  if (r.growth) console.log(`\n${growthTable(r.growth)}\n${GROWTH_LEGEND}\n`);
   if (r.search) console.log(`\n${searchTable(r.search)}\n`);
   if (r.tracing) console.log(`\n${tracingTable(r.tracing)}\n`);
 }
@@ -274,5 +278,16 @@ export function printProblems(r: Report): boolean {
   if (search.length > 0) printWarnings('\nWARNING: search problems; those numbers are not valid:', search);
   const tracing = r.tracing?.warnings ?? [];
   if (tracing.length > 0) printWarnings('\nWARNING: tracing problems; those numbers are not valid:', tracing);
-  return flagged.length + warned.length + images.length + tasks.length + search.length + tracing.length > 0;
+  const growth = r.growth?.warnings ?? [];
+  if (growth.length > 0) printWarnings('\nWARNING: growth problems; those numbers are not valid:', growth);
+  return (
+    flagged.length +
+      warned.length +
+      images.length +
+      tasks.length +
+      search.length +
+      tracing.length +
+      growth.length >
+    0
+  );
 }

@@ -17,6 +17,8 @@
 //   tracing (scenarios/tracing.ts)    "GET by id", "GET list page", "POST create (admin token)" on the
 //                                     service with the tracing bootstrap: off, 10 % and 100 % sampled, exporting
 //                                     to an OTLP receiver of the bench's, each as a ratio to off; BENCH_ONLY=tracing
+//   growth (scenarios/growth.ts)      GET by id and list pages (one deep in the keyset) at 10k, 100k and 1M profiles,
+//                                     vs fastify-pg at each size and vs the service's own 10k figures; BENCH_ONLY=growth
 //   search (scenarios/search.ts)      search over BENCH_SEARCH_ROWS (1M) more profiles, its effect on GET by id;
 //                                     BENCH_ONLY=search
 // The services verify tokens of an OpenID Provider the bench runs in its own process (lib/identity.ts);
@@ -39,6 +41,7 @@ import { seedProfiles } from './lib/seed.js';
 import { services } from './lib/targets.js';
 import { printProblems, printReport } from './report.js';
 import { writeResults } from './results.js';
+import { GROWTH_PART, runGrowth } from './scenarios/growth.js';
 import { deriveAuthCost } from './scenarios/http/auth-cost.js';
 import { derive } from './scenarios/http/cached.js';
 import { httpScenarios, runHttp } from './scenarios/http/suite.js';
@@ -57,17 +60,19 @@ function selectParts(only: string | undefined) {
   const images = selectedBy(only, IMAGE_PART);
   const search = selectedBy(only, SEARCH_PART);
   const tracing = selectedBy(only, TRACING_PART);
-  if (http.length === 0 && tasks.length === 0 && !images && !search && !tracing) {
+  const growth = selectedBy(only, GROWTH_PART);
+  if (http.length === 0 && tasks.length === 0 && !images && !search && !tracing && !growth) {
     const names = [
       ...httpScenarios.map((s) => s.name),
       ...selectTaskParts(undefined),
       IMAGE_PART,
       SEARCH_PART,
       TRACING_PART,
+      GROWTH_PART,
     ];
     throw new Error(`BENCH_ONLY="${only}" matches none of: ${names.join(', ')}`);
   }
-  return { http, tasks, images, search, tracing };
+  return { http, tasks, images, search, tracing, growth };
 }
 
 const describe = (c: Config) =>
@@ -84,7 +89,7 @@ async function main(): Promise<number> {
   // Started first: it migrates the fresh database, which the seeding needs.
   const service = await services.service(res);
   // The HTTP scenarios read profiles; image uploads go to them.
-  const needsIds = parts.http.length > 0 || parts.images || parts.tracing;
+  const needsIds = parts.http.length > 0 || parts.images || parts.tracing || parts.growth;
   const ids = needsIds ? await seedProfiles(config.dbUrl, config.seedRows) : [];
   if (ids.length > 0) console.log(`seeded ${ids.length} profiles`);
 
@@ -94,6 +99,8 @@ async function main(): Promise<number> {
   const tasks = parts.tasks.length > 0 ? await runTasks(res, service, parts.tasks) : undefined;
   // Last: its rows and files would otherwise sit under the HTTP scenarios' and tasks' feet.
   const images = parts.images ? await runImages(res, service, ids) : undefined;
+  // Grows the table to a million and back: after the parts that read the seeded rows.
+  const growth = parts.growth ? await runGrowth(res, service) : undefined;
   // After everything else: it adds a million rows the other parts must not read.
   const search = parts.search ? await runSearch(res, service) : undefined;
 
@@ -105,6 +112,7 @@ async function main(): Promise<number> {
     images,
     search,
     tracing,
+    growth,
   };
   printReport(report);
   console.log(`results: ${writeResults(config, report)}`);
