@@ -1,4 +1,4 @@
-// "images upload": uploads of one 2 MP JPEG through the API (multipart, magic bytes, header check, the sharp
+// "images upload": uploads of a 0.5, a 2 and an 8 MP JPEG through the API (multipart, magic bytes, header check, the sharp
 // work, hashing, storage on the local filesystem, the row and the profile's new version) against the sharp
 // work alone on the same file (bench/baselines/sharp-raw.ts), which is the floor of what an upload costs.
 // The service is the run's "service" instance (IMAGE_CONCURRENCY defaults to the CPU count; the baseline
@@ -38,12 +38,17 @@ export type ImagesResult = {
   warnings: string[];
 };
 
-/** A phone-like 2 MP photo (the tests' generator), stored sideways with EXIF orientation 6. */
-async function fixture(): Promise<Photo> {
-  const width = 1632;
-  const height = 1224;
+/** Phone-like photos, stored sideways with EXIF orientation 6: how cost grows with the pixels. */
+export const IMAGE_SIZES = [
+  { label: '0.5 MP', width: 816, height: 612 },
+  { label: '2 MP', width: 1632, height: 1224 },
+  { label: '8 MP', width: 3264, height: 2448 },
+] as const;
+
+async function fixture(size: (typeof IMAGE_SIZES)[number]): Promise<Photo> {
+  const { width, height } = size;
   const bytes = await photoJpeg(width, height, 1, 6);
-  const file = join(tmpdir(), 'profiles-bench-photo-2mp.jpg');
+  const file = join(tmpdir(), `profiles-bench-photo-${width}x${height}.jpg`);
   writeFileSync(file, bytes);
   return { file, bytes, width, height };
 }
@@ -87,21 +92,31 @@ async function serviceRound(
   return r;
 }
 
-/** `ids` are the seeded profiles; each upload takes the next one. */
+/** `ids` are the seeded profiles; each upload takes the next one (never the same profile twice). */
 export async function runImages(
   res: Resources,
   service: Running,
   ids: readonly string[],
+): Promise<ImagesResult[]> {
+  let next = 0;
+  const nextPath = () => `/api/v1/profiles/${ids[next++ % ids.length]}/images`;
+  const results: ImagesResult[] = [];
+  for (const size of IMAGE_SIZES) results.push(await runSize(res, service, await fixture(size), nextPath));
+  return results;
+}
+
+async function runSize(
+  res: Resources,
+  service: Running,
+  photo: Photo,
+  nextPath: () => string,
 ): Promise<ImagesResult> {
-  const photo = await fixture();
   const concurrency = availableParallelism();
   const form = imageForm(photo.bytes);
   console.log(
     `images: ${photo.width}×${photo.height} JPEG (${fixed(photo.bytes.length / 1_048_576, 2)} MiB, orientation 6), ` +
       `${CONNECTIONS} uploads in flight vs raw sharp ${concurrency} at a time`,
   );
-  let next = 0;
-  const nextPath = () => `/api/v1/profiles/${ids[next++ % ids.length]}/images`;
   const headers = { 'content-type': form.contentType, ...(await adminHeaders()) };
 
   // The first upload must work, or nothing after it means anything.
