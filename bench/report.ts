@@ -32,6 +32,11 @@ export type Report = {
 
 const check = (x: LoadResult) => (failures(x) === 0 ? 'ok' : `ERRORS: ${x.non2xx} non-2xx, ${x.errors} conn`);
 
+const backendCpu = (m: ScenarioResult['service']) => [
+  fixed(m.backendCpuUsPerRequest?.postgres ?? Number.NaN, 0),
+  fixed(m.backendCpuUsPerRequest?.redis ?? Number.NaN, 0),
+];
+
 function httpRows(r: ScenarioResult): string[][] {
   const hits = r.service.cache?.hitRatio;
   const service = [
@@ -41,6 +46,7 @@ function httpRows(r: ScenarioResult): string[][] {
     fixed(r.service.p50),
     fixed(r.service.p99),
     fixed(r.service.cpuUsPerRequest ?? Number.NaN, 0),
+    ...backendCpu(r.service),
     fixed(r.ratios.rps),
     fixed(r.ratios.p99),
     fixed(r.ratios.cpu),
@@ -51,7 +57,20 @@ function httpRows(r: ScenarioResult): string[][] {
   const cpu = fixed(b.cpuUsPerRequest ?? Number.NaN, 0);
   return [
     service,
-    ['', r.baseline, fixed(b.rps, 0), fixed(b.p50), fixed(b.p99), cpu, '', '', '', '', check(b)],
+    [
+      '',
+      r.baseline,
+      fixed(b.rps, 0),
+      fixed(b.p50),
+      fixed(b.p99),
+      cpu,
+      ...backendCpu(b),
+      '',
+      '',
+      '',
+      '',
+      check(b),
+    ],
   ];
 }
 
@@ -59,7 +78,8 @@ function httpTable(results: ScenarioResult[]): string {
   return formatTable(
     [
       ...left('scenario', 'target'),
-      ...right('req/s', 'p50 ms', 'p99 ms', 'µs CPU/req', 'req/s vs base', 'p99 vs base', 'CPU vs base'),
+      ...right('req/s', 'p50 ms', 'p99 ms', 'µs CPU/req', 'PG µs/req', 'Redis µs/req'),
+      ...right('req/s vs base', 'p99 vs base', 'CPU vs base'),
       ...right('cache hits'),
       ...left('check'),
     ],
@@ -70,7 +90,9 @@ function httpTable(results: ScenarioResult[]): string {
 const HTTP_LEGEND =
   'req/s vs base: service ÷ baseline (higher is better); p99 vs base: service ÷ baseline (lower is better); ' +
   "µs CPU/req: the target's own CPU time (user + system) over the measured run per request, which the load " +
-  'generator sharing the machine does not blur; CPU vs base: service ÷ baseline (lower is better); ' +
+  'generator sharing the machine does not blur; PG / Redis µs/req: what every PostgreSQL process / ' +
+  "redis-server used over the same run, per request (the machine's own servers, which nothing else " +
+  'uses meanwhile); CPU vs base: service ÷ baseline (lower is better); ' +
   "cache hits: the service's cache hit ratio during the kept measured run; the service's reads are " +
   'anonymous unless a token is named, its writes carry the token named, the baselines take none; ' +
   "the services at the run's settings (first line: production = tracing 10 % and rate limiting on)";

@@ -2,7 +2,7 @@
 // generator on the same machine burns is not counted), and sampled CPU profiles taken through its
 // inspector over one scenario's load: the same .cpuprofile as node --cpu-prof writes, but per
 // scenario from one long-lived process.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux's USER_HZ: /proc's CPU times are in ticks of 1/100 s on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
@@ -13,6 +13,47 @@ export function cpuSeconds(pid: number): number {
   // Fields after the command (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds so far of each process whose command is one of `names`, by pid. */
+export function cpuByProcess(names: readonly string[]): Map<number, { command: string; seconds: number }> {
+  const wanted = new Set(names);
+  const out = new Map<number, { command: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!wanted.has(command)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(entry), {
+      command,
+      seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+    });
+  }
+  return out;
+}
+
+/**
+ * The CPU seconds each command used between two readings of cpuByProcess: a process started
+ * meanwhile counts whole; one that exited meanwhile takes its time with it (an undercount, never
+ * a negative), which for long-lived servers and pooled connections is little.
+ */
+export function cpuUsedBetween(
+  before: ReturnType<typeof cpuByProcess>,
+  after: ReturnType<typeof cpuByProcess>,
+): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const [pid, { command, seconds }] of after) {
+    const earlier = before.get(pid);
+    const delta = earlier && earlier.command === command ? seconds - earlier.seconds : seconds;
+    used[command] = (used[command] ?? 0) + Math.max(0, delta);
+  }
+  return used;
 }
 
 type CallFrame = { functionName: string; url: string; lineNumber: number };

@@ -4,7 +4,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, profileWhile, selfTimeByOwner, topSelfTime } from '../../lib/cpu.js';
+import {
+  cpuByProcess,
+  cpuSeconds,
+  cpuUsedBetween,
+  profileWhile,
+  selfTimeByOwner,
+  topSelfTime,
+} from '../../lib/cpu.js';
+
+/** The servers behind the targets, whose CPU per request is read beside the target's own. */
+const BACKENDS = ['postgres', 'redis-server'] as const;
+
 import { failedNote, failures, keepBest, runLoad } from '../../lib/load.js';
 import { peakRssMiB, rssMiB } from '../../lib/memory.js';
 import { cacheCounters } from '../../lib/metrics.js';
@@ -29,6 +40,7 @@ async function measureRun(
   const { connections, durationSec, warmupSec } = res.config;
   let before: { hits: number; misses: number } | undefined;
   let cpuBefore = 0;
+  let backendsBefore: ReturnType<typeof cpuByProcess> = new Map();
   const r: Measured = await runLoad(target.url, scenario.load[side](ctx), {
     connections,
     durationSec,
@@ -36,9 +48,16 @@ async function measureRun(
     beforeMeasure: async () => {
       if (side === 'service') before = await cacheCounters(target);
       cpuBefore = cpuSeconds(target.pid);
+      backendsBefore = cpuByProcess(BACKENDS);
     },
   });
-  r.cpuUsPerRequest = ((cpuSeconds(target.pid) - cpuBefore) * 1e6) / Math.max(1, r.requests);
+  const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, r.requests);
+  r.cpuUsPerRequest = perRequest(cpuSeconds(target.pid) - cpuBefore);
+  const backends = cpuUsedBetween(backendsBefore, cpuByProcess(BACKENDS));
+  r.backendCpuUsPerRequest = {
+    postgres: perRequest(backends.postgres ?? 0),
+    redis: perRequest(backends['redis-server'] ?? 0),
+  };
   r.rssMiB = rssMiB(target.pid);
   if (side === 'service' && before) {
     const after = await cacheCounters(target);

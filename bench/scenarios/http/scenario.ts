@@ -33,6 +33,8 @@ export type CacheStats = { hits: number; misses: number; hitRatio: number | null
 export type Measured = LoadResult & {
   cache?: CacheStats;
   cpuUsPerRequest?: number;
+  /** What PostgreSQL (all its processes) and Redis used over the measured run, per request. */
+  backendCpuUsPerRequest?: { postgres: number; redis: number };
   /** The target's resident memory at the end of the run, in MiB. */
   rssMiB?: number;
 };
