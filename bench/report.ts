@@ -224,6 +224,30 @@ function tasksTable(r: TasksResult): string {
   );
 }
 
+function taskCpuTable(r: TasksResult): string {
+  const roles = ['api', 'workers', 'postgres', 'rabbitmq'];
+  return formatTable(
+    [...left('CPU ms per task'), ...right('workers', ...roles, 'all')],
+    r.throughput.map((t) => {
+      const ms = roles.map((role) => t.cpuMsPerTask[role] ?? Number.NaN);
+      return [
+        `throughput (${t.stats.total} echo)`,
+        String(t.workers),
+        ...ms.map((m) => fixed(m, 2)),
+        fixed(
+          ms.reduce((a, b) => a + b, 0),
+          2,
+        ),
+      ];
+    }),
+  );
+}
+
+const TASK_CPU_LEGEND =
+  "CPU ms per task: each role's CPU time over the batch ÷ the tasks that succeeded: the API (the " +
+  'submissions, and the task events it consumes for its event streams), the workers (scheduler, relay, ' +
+  "consumer), every PostgreSQL process, RabbitMQ; all ÷ the machine's cores bounds the tasks per second";
+
 const TASKS_LEGEND =
   'tasks/s: succeeded ÷ (last finished_at − first created_at), submission included (32 in flight); ' +
   'vs amqp-echo: ÷ the baseline msgs/s (publish with confirms → consume with acks, no database); ' +
@@ -285,6 +309,7 @@ export function printReport(r: Report): void {
   if (r.tasks) {
     console.log(`\n${tasksTable(r.tasks)}\n`);
     console.log(`${TASKS_LEGEND}\n`);
+    if (r.tasks.throughput.length > 0) console.log(`${taskCpuTable(r.tasks)}\n${TASK_CPU_LEGEND}\n`);
     if (r.tasks.memory.length > 0) console.log(`${rssTable(r.tasks.memory)}\n${TASKS_MEMORY_LEGEND}\n`);
   }
   if (r.images) console.log(`\n${imagesTable(r.images)}\n${IMAGES_LEGEND}\n`);

@@ -12,6 +12,8 @@ export type TaskRun = {
   res: Resources;
   db: pg.Client;
   post: Post;
+  /** The API process the tasks are submitted to. */
+  apiPid: number;
   /** Tags this run's batches apart from any earlier run's. */
   runId: string;
   workers: WorkerPool;

@@ -104,11 +104,12 @@ function targetsOf(
   return targets;
 }
 
-function taskRun(res: Resources, post: Post, db: pg.Client, warnings: string[]): TaskRun {
+function taskRun(res: Resources, post: Post, db: pg.Client, apiPid: number, warnings: string[]): TaskRun {
   const run: TaskRun = {
     res,
     db,
     post,
+    apiPid,
     runId: Date.now().toString(36),
     workers: workerPool(res, (n) => warmUp(run, n)),
     warn: (ws) => warn(warnings, ws),
@@ -151,7 +152,7 @@ export async function runTasks(
   const db = new pg.Client({ connectionString: res.config.dbUrl });
   await db.connect();
   await settleDatabase(db);
-  const run = taskRun(res, submitter(service.url, await adminHeaders()), db, warnings);
+  const run = taskRun(res, submitter(service.url, await adminHeaders()), db, service.pid, warnings);
   let throughput: ThroughputResult[] = [];
   let latency: LatencyResult | null = null;
   let delayed: DelayedResult | null = null;

@@ -2,6 +2,7 @@
 // throughput = succeeded ÷ (last finished_at − first created_at); then the broker leg alone (amqp-echo,
 // publish with confirms → consume with acks, no database) with the same count, as the ceiling the
 // workers are compared with.
+import { cpuByProcess, cpuSeconds, cpuUsedBetween } from '../../lib/cpu.js';
 import { fixed } from '../../lib/table.js';
 import { baselineJob } from '../../lib/targets.js';
 import { type BatchStats, perSec, problems, runBatch, type TaskRun } from './batch.js';
@@ -17,6 +18,8 @@ export type ThroughputResult = {
   tasksPerSec: number;
   /** ÷ amqp-echo msgs/s */
   vsBaseline: number;
+  /** CPU milliseconds per succeeded task over the batch, by process: api, workers, postgres, rabbitmq. */
+  cpuMsPerTask: Record<string, number>;
 };
 
 export type BaselineResult = {
@@ -28,6 +31,31 @@ export type BaselineResult = {
   confirmWindow: number;
 };
 
+const SERVERS = ['postgres', 'beam.smp'] as const;
+
+type CpuReading = { servers: ReturnType<typeof cpuByProcess>; nodes: Map<number, number> };
+
+/** The API's and the workers' CPU by pid (their thread names vary), and the servers' by command. */
+function readCpu(run: TaskRun): CpuReading {
+  const nodes = new Map<number, number>();
+  for (const pid of [run.apiPid, ...run.workers.pids()]) nodes.set(pid, cpuSeconds(pid));
+  return { servers: cpuByProcess(SERVERS), nodes };
+}
+
+/** Where a batch's CPU went, by role, in milliseconds per succeeded task. */
+function cpuByRole(run: TaskRun, before: CpuReading, tasks: number): Record<string, number> {
+  const after = readCpu(run);
+  const servers = cpuUsedBetween(before.servers, after.servers);
+  const nodeUsed = (pid: number) => (after.nodes.get(pid) ?? 0) - (before.nodes.get(pid) ?? 0);
+  const seconds: Record<string, number> = {
+    api: nodeUsed(run.apiPid),
+    workers: run.workers.pids().reduce((sum, pid) => sum + nodeUsed(pid), 0),
+    postgres: servers.postgres ?? 0,
+    rabbitmq: servers['beam.smp'] ?? 0,
+  };
+  return Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, (v * 1000) / Math.max(1, tasks)]));
+}
+
 export async function measureThroughput(run: TaskRun): Promise<ThroughputResult[]> {
   const count = run.res.config.tasks;
   const results: ThroughputResult[] = [];
@@ -35,7 +63,9 @@ export async function measureThroughput(run: TaskRun): Promise<ThroughputResult[
     await run.workers.ensure(n);
     const batch = `${run.runId}-throughput-${n}`;
     process.stdout.write(`tasks throughput → ${n} worker(s): ${count} echo tasks … `);
+    const cpuBefore = readCpu(run);
     const { submit, stats } = await runBatch(run, batch, (post) => submitBatch(post, batch, count, 0));
+    const cpuMsPerTask = cpuByRole(run, cpuBefore, stats.succeeded);
     const r: ThroughputResult = {
       workers: n,
       batch,
@@ -43,9 +73,14 @@ export async function measureThroughput(run: TaskRun): Promise<ThroughputResult[
       stats,
       tasksPerSec: perSec(stats.succeeded, stats.spanSec),
       vsBaseline: Number.NaN,
+      cpuMsPerTask,
     };
+    const cpu = Object.entries(cpuMsPerTask)
+      .map(([role, ms]) => `${role} ${fixed(ms, 2)}`)
+      .join(', ');
     console.log(
-      `${fixed(r.tasksPerSec, 0)} tasks/s end to end (accepted ${fixed(r.submit.acceptedPerSec, 0)}/s)`,
+      `${fixed(r.tasksPerSec, 0)} tasks/s end to end (accepted ${fixed(r.submit.acceptedPerSec, 0)}/s); ` +
+        `CPU ms per task: ${cpu}`,
     );
     run.warn(problems(`tasks throughput, ${n} worker(s)`, submit, stats));
     results.push(r);

@@ -10,6 +10,8 @@ export const WARMUP_TASKS = 200;
 export type WorkerPool = {
   /** Starts workers up to `n`; after a start, warms them. */
   ensure(n: number): Promise<void>;
+  /** The running workers' process ids. */
+  pids(): number[];
   /** Each worker's memory so far (read before stop). */
   memory(): MemoryRow[];
   stop(): Promise<void>;
@@ -28,6 +30,7 @@ export function workerPool(res: Resources, warmUp: (n: number) => Promise<void>)
       }
       await warmUp(n);
     },
+    pids: () => workers.map((w) => w.pid),
     memory: () => watch.rows(),
     stop: async () => {
       watch.stop();
