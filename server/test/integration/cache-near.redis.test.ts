@@ -4,20 +4,14 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep, setImmediate as yieldToIo } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { type TestApp, testApp } from '../kit/app.js';
 import { eventually } from '../kit/eventually.js';
+import { redisClient } from '../kit/redis.js';
 import { REDIS_ADDRESS, servicesUnavailable, suiteDatabase, suitePrefixes } from '../kit/services.js';
 import { api, metric } from './cache-service.suite.js';
 
 const skip = await servicesUnavailable('postgres', 'redis');
-const [redisHost, redisPort] = REDIS_ADDRESS.split(':') as [string, string];
-
-function redisClient(ctx: TestContext) {
-  const client = new Redis({ host: redisHost, port: Number(redisPort) });
-  ctx.after(() => client.disconnect());
-  return client;
-}
 
 /** The invalidation connections Redis has, with whether tracking is on for them. */
 async function nearConnections(redis: Redis): Promise<{ id: string; tracking: boolean }[]> {

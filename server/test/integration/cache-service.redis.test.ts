@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { decodeEntry } from '../../src/cache/store.js';
 import { type TestApp, testApp } from '../kit/app.js';
+import { redisClient } from '../kit/redis.js';
 import { REDIS_ADDRESS, servicesUnavailable, suiteDatabase, suitePrefixes } from '../kit/services.js';
 import { api, cacheServiceSuite, cacheTtlSuite, metric } from './cache-service.suite.js';
 
 const skip = await servicesUnavailable('postgres', 'redis');
-const [redisHost, redisPort] = REDIS_ADDRESS.split(':') as [string, string];
-
-/** A client of the test's own, disconnected when the test ends. */
-function redisClient(ctx: TestContext) {
-  const client = new Redis({ host: redisHost, port: Number(redisPort) });
-  ctx.after(() => client.disconnect());
-  return client;
-}
 
 describe('Redis cache with real PostgreSQL', { skip }, () => {
   const db = suiteDatabase('cache_redis');
