@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { readFile } from 'node:fs/promises';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Database, Queryable, QueryObserver, Row } from './database.js';
 import { boundedReadsOver, transactionOver, withTimeout } from './database.js';
@@ -27,6 +28,32 @@ function createLock() {
   };
 }
 
+type CompiledModules = Required<Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule'>>;
+// The compiler's ES libraries leave WebAssembly out (it is declared with the DOM's).
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> } })
+  .WebAssembly;
+let compiled: Promise<CompiledModules> | undefined;
+
+/**
+ * PGlite's two WebAssembly modules, compiled once per process and kept. Without them each instance
+ * compiles its own and frees it on close; a process that opens many in turn (the test suites open
+ * hundreds) then churns wasm code, and V8 was seen aborting while freeing it (a known fault of its
+ * code-page registry). Compiled code is immutable, so sharing it changes nothing else.
+ */
+function compiledModules(): Promise<CompiledModules> {
+  compiled ??= (async () => {
+    const dist = new URL('.', import.meta.resolve('@electric-sql/pglite'));
+    const compile = async (file: string) =>
+      (await wasm.compile(await readFile(new URL(file, dist)))) as CompiledModules['pgliteWasmModule'];
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
+      compile('pglite.wasm'),
+      compile('initdb.wasm'),
+    ]);
+    return { pgliteWasmModule, initdbWasmModule };
+  })();
+  return compiled;
+}
+
 export async function createPgliteDatabase(opts: {
   dataDir: string | undefined;
   observe?: QueryObserver | undefined;
@@ -34,7 +61,10 @@ export async function createPgliteDatabase(opts: {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   // The extensions the migrations create must be loaded into the embedded build.
   const extensions = { pg_trgm };
-  const pglite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir, extensions } : { extensions });
+  const modules = await compiledModules();
+  const pglite = await PGlite.create(
+    opts.dataDir ? { dataDir: opts.dataDir, extensions, ...modules } : { extensions, ...modules },
+  );
   const lock = createLock();
   let closed = false;
 
