@@ -87,7 +87,13 @@ process.on('SIGTERM', () => void stop(0));
 
 run(
   'API + worker',
-  ['--import', './server/dist/telemetry/tracing.js', 'server/dist/cmd/dev.js'],
+  // The embedded PGlite's wasm-to-JS wrappers never tier up: V8 was seen aborting while freeing one.
+  [
+    '--wasm-wrapper-tiering-budget=2147483647',
+    '--import',
+    './server/dist/telemetry/tracing.js',
+    'server/dist/cmd/dev.js',
+  ],
   root,
   apiEnv,
 );

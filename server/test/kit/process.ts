@@ -18,9 +18,17 @@ export function spawnEntry(entry: 'server' | 'dev' | 'migrate' | 'worker', env: 
   return spawnNode(['--import', 'tsx', `src/cmd/${entry}.ts`], env);
 }
 
+/**
+ * V8 aborts now and then freeing a tiered-up wasm-to-JS wrapper of PGlite's (WasmImportWrapperCache::
+ * Free → "Check failed: jit_page_->allocations_.erase(addr) == 1", seen in CI): wrappers that never
+ * tier up are never freed. A flag on the command line, as NODE_OPTIONS refuses V8 flags; the test
+ * runner passes it on to each test file's process, and the processes tests start get it here.
+ */
+export const WASM_WRAPPER_FLAG = '--wasm-wrapper-tiering-budget=2147483647';
+
 /** `node <args>` in the server's folder with only `env` (and PATH, HOME), its output kept. */
 export function spawnNode(args: string[], env: Record<string, string>) {
-  const proc = spawn(process.execPath, args, {
+  const proc = spawn(process.execPath, [WASM_WRAPPER_FLAG, ...args], {
     cwd: SERVER_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { WASM_WRAPPER_FLAG } from '../kit/process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -42,6 +43,15 @@ describe('runtime', () => {
     assert.match(pinned, /^24\.\d+\.\d+$/, 'the node devDependency is an exact Node 24 version');
     assert.equal(process.versions.node, pinned);
     assert.equal(lock.packages['node_modules/node']?.version, pinned, 'the lockfile agrees');
+  });
+
+  it("PGlite's wasm-to-JS wrappers never tier up, in these tests, the processes they start and npm start", () => {
+    // The V8 fault it avoids is in kit/process.ts.
+    assert.ok(process.execArgv.includes(WASM_WRAPPER_FLAG), `this test file's process: ${process.execArgv}`);
+    const { scripts } = JSON.parse(read('server/package.json')) as { scripts: Record<string, string> };
+    for (const name of ['test', 'test:unit', 'test:integration', 'test:system'])
+      assert.ok(scripts[name]?.startsWith(`node ${WASM_WRAPPER_FLAG} `), name);
+    assert.ok(read('scripts/start.mjs').includes(WASM_WRAPPER_FLAG), 'npm start');
   });
 
   it('engines are true: the same Node 24 range everywhere, satisfied by the pinned Node', () => {
