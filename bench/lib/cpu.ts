@@ -7,12 +7,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Linux's USER_HZ: /proc's CPU times are in ticks of 1/100 s on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
 
+/** A /proc/<pid>/stat line's command and CPU seconds (user + system). */
+function parseStat(stat: string): { command: string; seconds: number } {
+  // The command is in parentheses and may hold spaces; after it, utime and stime are the 12th and 13th fields.
+  const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { command, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
+}
+
 /** Seconds of CPU (user + system) process `pid` has used so far. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).seconds;
 }
 
 /** CPU seconds so far of each process whose command is one of `names`, by pid. */
@@ -27,13 +32,8 @@ export function cpuByProcess(names: readonly string[]): Map<number, { command: s
     } catch {
       continue; // gone meanwhile
     }
-    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (!wanted.has(command)) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(Number(entry), {
-      command,
-      seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
-    });
+    const parsed = parseStat(stat);
+    if (wanted.has(parsed.command)) out.set(Number(entry), parsed);
   }
   return out;
 }
