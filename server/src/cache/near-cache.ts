@@ -32,7 +32,7 @@ export function withNearCache(
   client: Redis,
   entryPrefix: string,
   opts: NearCacheOptions,
-): CacheStore & { nearSize(): number; nearLive(): boolean } {
+): CacheStore {
   const now = opts.now ?? Date.now;
   const heartbeatMs = opts.heartbeatMs ?? 1000;
   const kept = new Map<string, Kept>();
@@ -48,10 +48,14 @@ export function withNearCache(
     kept.delete(id);
     filling.delete(id);
   };
-  const setLive = (on: boolean, why: string) => {
-    // Whatever was kept may have missed invalidations: never carried across a gap.
+  /** Everything kept, and every read in flight, is let go. */
+  const forget = () => {
     kept.clear();
     filling.clear();
+  };
+  const setLive = (on: boolean, why: string) => {
+    // Whatever was kept may have missed invalidations: never carried across a gap.
+    forget();
     if (on !== live) opts.onChange?.(on, why);
     live = on;
   };
@@ -85,7 +89,7 @@ export function withNearCache(
     if (channel.toString() !== INVALIDATE) return;
     lastHeard = now();
     // A nil message is a flush of the whole database.
-    if (!Array.isArray(keys)) return setLive(live, 'flushed');
+    if (!Array.isArray(keys)) return forget();
     for (const key of keys) drop(String(key).slice(entryPrefix.length));
   });
   const heartbeat = setInterval(() => {
@@ -147,12 +151,10 @@ export function withNearCache(
     set: (id, version, value, ttlMs) => localWrite(id, () => store.set(id, version, value, ttlMs)),
     remove: (id, tombstoneMs) => localWrite(id, () => store.remove(id, tombstoneMs)),
     async clear() {
-      setLive(live, 'cleared');
+      forget();
       await store.clear();
-      setLive(live, 'cleared');
+      forget();
     },
-    nearSize: () => kept.size,
-    nearLive: () => live,
     async close() {
       clearInterval(heartbeat);
       live = false;
