@@ -129,7 +129,7 @@ function s3(env: Env, driver: 'fs' | 's3'): S3Config | undefined {
   });
 }
 
-function redis(env: Env): Config['redis'] {
+function redis(env: Env, cacheKeyPrefix: string): Config['redis'] {
   const address = read(env, 'REDIS_ADDRESS');
   if (address === undefined) return undefined;
   const cluster = bool(env, 'REDIS_CLUSTER', false);
@@ -143,7 +143,7 @@ function redis(env: Env): Config['redis'] {
   const db = int(env, 'REDIS_DB', 0, 0, 15);
   if (cluster && db !== 0) throw new ConfigError('REDIS_DB', 'a Redis Cluster has database 0 only');
   // The FIFO scripts touch keys they build from the prefix: on a cluster they must all share a slot.
-  if (cluster && !/\{[^{}]+\}/.test(read(env, 'CACHE_KEY_PREFIX') ?? '{v2}'))
+  if (cluster && !/\{[^{}]+\}/.test(cacheKeyPrefix))
     throw new ConfigError('CACHE_KEY_PREFIX', 'with REDIS_CLUSTER it must hold a {…} hash tag');
   return Object.freeze({ address: nodes.join(','), password: read(env, 'REDIS_PASSWORD'), db, cluster });
 }
@@ -164,6 +164,8 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['production', 'development', 'test'], 'production');
   const storageDriver = oneOf(env, 'STORAGE_DRIVER', ['fs', 's3'] as const, 'fs');
   const dataDir = resolve(read(env, 'DATA_DIR') ?? './data');
+  // v2: entries hold both representations of a profile (public and with the email).
+  const cacheKeyPrefix = read(env, 'CACHE_KEY_PREFIX') ?? 'profile-cache:{v2}:';
   return Object.freeze({
     env: nodeEnv,
     host: read(env, 'HOST') ?? '0.0.0.0',
@@ -176,7 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1, 1000),
     dbStatementTimeoutMs: duration(env, 'DB_STATEMENT_TIMEOUT', '5s'),
     dbMigrateOnStart: bool(env, 'DB_MIGRATE_ON_START', true),
-    redis: redis(env),
+    redis: redis(env, cacheKeyPrefix),
     queueUri: queueUri(env),
     queueNamespace: read(env, 'QUEUE_NAMESPACE') ?? 'profiles',
     cacheMaxEntries: int(env, 'CACHE_MAX_ENTRIES', 10, 1, 10_000_000),
@@ -184,8 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     cacheTtlCreatedMs: duration(env, 'CACHE_TTL_CREATED', '24h'),
     cacheTtlUpdatedMs: duration(env, 'CACHE_TTL_UPDATED', '1h'),
     cacheTimeoutMs: duration(env, 'CACHE_TIMEOUT', '50ms', 10_000),
-    // v2: entries hold both representations of a profile (public and with the email).
-    cacheKeyPrefix: read(env, 'CACHE_KEY_PREFIX') ?? 'profile-cache:{v2}:',
+    cacheKeyPrefix,
     storageDriver,
     mediaDir: resolve(read(env, 'MEDIA_DIR') ?? join(dataDir, 'media')),
     s3: s3(env, storageDriver),
