@@ -7,6 +7,7 @@ import { type Cluster, Cluster as IORedisCluster, Redis } from 'ioredis';
 import { createRedisStore } from '../../src/cache/redis-store.js';
 import { testApp } from '../kit/app.js';
 import { adminToken } from '../kit/identity.js';
+import { globEscaped, scanKeys } from '../kit/redis.js';
 import { type RedisCluster, redisCli, redisServer, startRedisCluster } from '../kit/redis-cluster.js';
 import { uniquePrefix } from '../kit/services.js';
 import { anySkip } from '../kit/tools.js';
@@ -15,22 +16,8 @@ import { cacheStoreSuite } from '../suites/cache-store.suite.js';
 const skip = anySkip(redisServer, redisCli);
 
 /** Every key of `pattern` on each master, by node. */
-async function keysByNode(client: Cluster, pattern: string): Promise<string[][]> {
-  return Promise.all(
-    client.nodes('master').map(async (node) => {
-      const out: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        out.push(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-      return out;
-    }),
-  );
-}
-
-const globEscaped = (prefix: string) => prefix.replace(/[{}*?[\]]/g, '\\$&');
+const keysByNode = (client: Cluster, pattern: string): Promise<string[][]> =>
+  Promise.all(client.nodes('master').map((node) => scanKeys(node, pattern)));
 
 describe('Redis Cluster', { skip }, () => {
   let cluster: RedisCluster;

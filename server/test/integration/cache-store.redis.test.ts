@@ -1,5 +1,7 @@
 import { describe } from 'node:test';
+import type { Redis } from 'ioredis';
 import { createRedisStore } from '../../src/cache/redis-store.js';
+import { globEscaped, scanKeys } from '../kit/redis.js';
 import { dropPrefix, REDIS_ADDRESS, redisUnavailable, uniquePrefix } from '../kit/services.js';
 import { cacheStoreSuite } from '../suites/cache-store.suite.js';
 
@@ -16,20 +18,11 @@ describe('real Redis', { skip }, () => {
       commandTimeoutMs: 2000,
     });
     await new Promise<void>((resolve) => store.client.once('ready', () => resolve()));
-    const escaped = prefix.replace(/[{}*?[\]]/g, '\\$&');
-    const idsUnder = async (pattern: string) => {
-      const out: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, keys] = await store.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        out.push(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-      return out;
-    };
+    const escaped = globEscaped(prefix);
     return {
       store,
-      entryIds: async () => (await idsUnder(`${escaped}e:*`)).map((k) => k.slice(`${prefix}e:`.length)),
+      entryIds: async () =>
+        (await scanKeys(store.client as Redis, `${escaped}e:*`)).map((k) => k.slice(`${prefix}e:`.length)),
       expiryIds: () => store.client.zrange(`${prefix}expiry`, '0', '-1'),
       dispose: async () => {
         await store.close();

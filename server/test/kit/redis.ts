@@ -9,3 +9,18 @@ export function redisClient(ctx: TestContext): Redis {
   ctx.after(() => client.disconnect());
   return client;
 }
+
+/** Every key of one Redis node matching `pattern` (a SCAN glob), walked to the end of its cursor. */
+export async function scanKeys(node: Redis, pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    out.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return out;
+}
+
+/** `text` with SCAN's glob characters escaped, to match it literally. */
+export const globEscaped = (text: string) => text.replace(/[{}*?[\]]/g, '\\$&');
