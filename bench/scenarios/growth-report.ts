@@ -39,4 +39,4 @@ export function growthTable(r: GrowthResult): string {
 export const GROWTH_LEGEND =
   'vs base: the service ÷ fastify-pg on the same request at the same size; vs 10k: ÷ its own req/s at ' +
   "10,000 profiles (a drop that is not shared by the baseline is the service's own); the deep page reads 20 " +
-  'rows after a cursor from the middle of the list order (fastify-pg has no cursor); best of 2 rounds';
+  'rows after a cursor from the middle of the list order (fastify-pg has no cursor); best of BENCH_ROUNDS runs';

@@ -72,15 +72,15 @@ const byId = (prefix: string, ids: readonly string[]): LoadSpec => ({
 });
 
 export async function runGrowth(res: Resources, service: Running): Promise<GrowthResult> {
-  const { dbUrl, durationSec, warmupSec, connections } = res.config;
+  const { dbUrl, durationSec, warmupSec, connections, rounds } = res.config;
   const baseline = await startBaseline(res, 'fastify-pg');
   const rows: GrowthRow[] = [];
   const seedSeconds: number[] = [];
   const opts = { connections, durationSec, warmupSec };
-  // Two rounds each, best kept: the sides alternate, as in the HTTP scenarios.
+  // BENCH_ROUNDS runs of each side back to back, best kept (the sizes, not the sides, are compared).
   const measure = async (label: string, url: string, spec: LoadSpec) => {
     let best: LoadResult | undefined;
-    for (let round = 0; round < 2; round++) best = keepBest(best, await runLoad(url, spec, opts));
+    for (let round = 0; round < rounds; round++) best = keepBest(best, await runLoad(url, spec, opts));
     const r = best as LoadResult;
     console.log(
       `${GROWTH_PART} → ${label} … ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(2)} ms${failedNote(r)}`,
