@@ -14,6 +14,7 @@ import { CONNECTIONS, IMAGE_PART, type ImagesResult, imageTarget } from './scena
 import type { SearchResult } from './scenarios/search.js';
 import { searchTable } from './scenarios/search-report.js';
 import type { BatchStats, Dist } from './scenarios/tasks/batch.js';
+import { taskProfileTables } from './scenarios/tasks/profile.js';
 import type { Submitted } from './scenarios/tasks/submit.js';
 import { type TasksResult, targetNames } from './scenarios/tasks/suite.js';
 import type { TracingResult } from './scenarios/tracing.js';
@@ -310,6 +311,7 @@ export function printReport(r: Report): void {
     console.log(`\n${tasksTable(r.tasks)}\n`);
     console.log(`${TASKS_LEGEND}\n`);
     if (r.tasks.throughput.length > 0) console.log(`${taskCpuTable(r.tasks)}\n${TASK_CPU_LEGEND}\n`);
+    if (r.tasks.profiles.length > 0) console.log(`${taskProfileTables(r.tasks.profiles)}\n`);
     if (r.tasks.memory.length > 0) console.log(`${rssTable(r.tasks.memory)}\n${TASKS_MEMORY_LEGEND}\n`);
   }
   if (r.images) console.log(`\n${imagesTable(r.images)}\n${IMAGES_LEGEND}\n`);

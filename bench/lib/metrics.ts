@@ -18,3 +18,16 @@ export async function cacheCounters(target: Running): Promise<{ hits: number; mi
   if (res.status !== 200) throw new Error(`GET ${target.url}/metrics answered ${res.status}`);
   return { hits: counter(text, 'cache_hits_total'), misses: counter(text, 'cache_misses_total') };
 }
+
+/** How many statements of each name the target has run (its db_query_duration_seconds counts). */
+export async function queryCounts(target: Running): Promise<Map<string, number>> {
+  const res = await fetch(`${target.url}/metrics`);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${target.url}/metrics answered ${res.status}`);
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^db_query_duration_seconds_count\{[^}]*query="([^"]+)"[^}]*\}\s+(\S+)/.exec(line);
+    if (m?.[1]) counts.set(m[1], (counts.get(m[1]) ?? 0) + Number(m[2]));
+  }
+  return counts;
+}

@@ -13,6 +13,7 @@ import { warn } from '../../lib/warnings.js';
 import { problems, runBatch, type TaskRun } from './batch.js';
 import { DELAYED, type DelayedResult, measureDelayed } from './delayed.js';
 import { type LatencyResult, measureLatency, RATE } from './latency.js';
+import { profileTasks, type TaskProfile } from './profile.js';
 import { type Post, SUBMIT_CONCURRENCY, submitBatch, submitter } from './submit.js';
 import {
   type BaselineResult,
@@ -51,6 +52,8 @@ export type TasksResult = {
   latency: LatencyResult | null;
   delayed: DelayedResult | null;
   targets: TaskTarget[];
+  /** CPU profiles of the API and each worker over one more throughput batch (BENCH_PROFILE > 0). */
+  profiles: TaskProfile[];
   /** The workers' and the API's memory over the task parts. */
   memory: MemoryRow[];
   /** Problems that make numbers invalid (rejected submissions, unfinished or failed tasks, …). */
@@ -158,10 +161,14 @@ export async function runTasks(
   let delayed: DelayedResult | null = null;
   let baseline: BaselineResult | null = null;
   let memory: MemoryRow[] = [];
+  let profiles: TaskProfile[] = [];
   const serviceWatch = memoryWatch();
   serviceWatch.add(service);
   try {
-    if (parts.includes('tasks throughput')) throughput = await measureThroughput(run);
+    if (parts.includes('tasks throughput')) {
+      throughput = await measureThroughput(run);
+      profiles = await profileTasks(run, service);
+    }
     if (parts.includes('tasks latency')) latency = await measureLatency(run);
     if (parts.includes('tasks delayed')) delayed = await measureDelayed(run);
     memory = [...serviceWatch.rows(), ...run.workers.memory()];
@@ -180,6 +187,7 @@ export async function runTasks(
     latency,
     delayed,
     targets,
+    profiles,
     memory,
     warnings,
   };

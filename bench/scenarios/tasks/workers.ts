@@ -12,6 +12,8 @@ export type WorkerPool = {
   ensure(n: number): Promise<void>;
   /** The running workers' process ids. */
   pids(): number[];
+  /** The running workers themselves. */
+  running(): Running[];
   /** Each worker's memory so far (read before stop). */
   memory(): MemoryRow[];
   stop(): Promise<void>;
@@ -31,6 +33,7 @@ export function workerPool(res: Resources, warmUp: (n: number) => Promise<void>)
       await warmUp(n);
     },
     pids: () => workers.map((w) => w.pid),
+    running: () => [...workers],
     memory: () => watch.rows(),
     stop: async () => {
       watch.stop();
