@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, {
   type Channel,
@@ -7,6 +8,7 @@ import amqp, {
   type Options,
 } from 'amqplib';
 import type { Logger } from 'pino';
+import { corkPerTurn } from './cork-per-turn.js';
 import type { BrokerEvent, Consumer, Disposition, TaskMessage, Transport } from './transport.js';
 
 /** Exchange and queue names under a namespace, so deployments (and test runs) sharing a broker never mix. */
@@ -58,6 +60,8 @@ export function createAmqpTransport(opts: {
   async function connect(): Promise<void> {
     const m = await amqp.connect(opts.uri, { timeout: 2000 });
     m.on('error', () => {}); // 'close' follows and drives the reconnect
+    const socket = (m as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+    if (socket) corkPerTurn(socket);
     if (closed) {
       // close() ran while this connection was being made: nobody would ever close it.
       await m.close().catch(() => {});
