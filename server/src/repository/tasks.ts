@@ -1,6 +1,7 @@
 import type { Task } from '../api/schemas/task.js';
 import type { Queryable } from '../db/database.js';
 import { taskEventFrom } from '../events/task-events.js';
+import { coalesce } from '../lib/coalesce.js';
 import type { Cursor } from '../lib/cursor.js';
 import { activeTraceparent } from '../telemetry/trace-context.js';
 import type { Seal } from './idempotency.js';
@@ -44,8 +45,9 @@ export const DUE_CHANNEL = 'tasks_due';
 
 /**
  * SQL joining a NOTIFY (delivered on commit) that wakes the schedulers when the CTE `inserted` holds a
- * task due within a second; later ones are found by their poll. Every statement that inserts a task
- * ends with it.
+ * task due within a second; later ones are found by their poll. The statements that insert a task
+ * as a side effect of another change (a profile's or an image's) end with it; submissions wake the
+ * schedulers after their commit instead (see createTaskRepository).
  */
 export const notifyIfDue = (inserted: string) =>
   `LEFT JOIN LATERAL (
@@ -62,42 +64,98 @@ type NewTask = {
   submittedBy: string | null;
 };
 
-async function insertTask(q: Queryable, t: NewTask): Promise<Task> {
+/**
+ * Inserts tasks, each with its `task.scheduled` event, in one statement; the tasks in order.
+ * `traceparent` is the submitter's context, kept with the task and its event.
+ */
+async function insertTasks(
+  q: Queryable,
+  tasks: readonly (NewTask & { traceparent: string | null })[],
+): Promise<Task[]> {
   const rows = await q.query<TaskRow>(
     `WITH t AS (
        INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by, traceparent)
-       VALUES ($1, $2, 'scheduled', $3, $4, $5, $6, $6, $7, $8) RETURNING *
-     ), e AS (${taskEventFrom('t', '$8')})
-     SELECT ${COLUMNS_OF_T} FROM t ${notifyIfDue('t')}`,
+       SELECT r.id, r.type, 'scheduled', r.payload::jsonb, r.max_attempts, r.run_at, r.created_at, r.created_at,
+         r.submitted_by, r.traceparent
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[])
+         AS r(id, type, payload, max_attempts, run_at, created_at, submitted_by, traceparent)
+       RETURNING *
+     ), e AS (${taskEventFrom('t', 't.traceparent')})
+     SELECT ${COLUMNS_OF_T} FROM t`,
     [
-      t.id,
-      t.type,
-      JSON.stringify(t.payload),
-      t.maxAttempts,
-      t.runAt,
-      t.now,
-      t.submittedBy,
-      activeTraceparent(),
+      tasks.map((t) => t.id),
+      tasks.map((t) => t.type),
+      tasks.map((t) => JSON.stringify(t.payload)),
+      tasks.map((t) => t.maxAttempts),
+      tasks.map((t) => t.runAt.toISOString()),
+      tasks.map((t) => t.now.toISOString()),
+      tasks.map((t) => t.submittedBy),
+      tasks.map((t) => t.traceparent),
     ],
     'task_insert',
   );
-  return toTask(rows[0] as TaskRow);
+  return firstPerId(tasks, rows, toTask).map((task) => {
+    if (!task) throw new Error('a submitted task was not inserted');
+    return task;
+  });
+}
+
+/**
+ * A batch statement's rows matched back to its requests: each row goes to the first request for its
+ * id, in order; the other requests get undefined.
+ */
+function firstPerId<R extends { id: string }, T>(
+  requests: readonly { id: string }[],
+  rows: R[],
+  map: (row: R) => T,
+): (T | undefined)[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return requests.map((req) => {
+    const id = req.id.toLowerCase();
+    const row = byId.get(id);
+    if (!row) return undefined;
+    byId.delete(id);
+    return map(row);
+  });
 }
 
 export function createTaskRepository(
   db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
 ) {
-  return {
+  // Submissions wake the schedulers after they commit, with one NOTIFY for all that commit while
+  // one is being sent, rather than a NOTIFY inside each insert: PostgreSQL serialises the commits of
+  // notifying transactions, which made each insert cost several times its own work and capped the
+  // rate of submissions. A wake lost to a crash just after the commit leaves the task to the
+  // schedulers' poll.
+  const wakeSchedulers = coalesce(async (calls: unknown[]) => {
+    await db.query(`SELECT pg_notify('${DUE_CHANNEL}', '')`, [], 'task_wake');
+    return calls.map(() => undefined);
+  });
+  const submitted = (task: Task): Task => {
+    if (Date.parse(task.run_at) <= Date.now() + 1000) wakeSchedulers(undefined).catch(() => {});
+    return task;
+  };
+
+  // Submissions that arrive while one is being inserted go in together: one statement and one
+  // commit for all, still one INSERT per task.
+  const insertBatch = coalesce((tasks: (NewTask & { traceparent: string | null })[]) =>
+    insertTasks(db, tasks),
+  );
+
+  const repo = {
     async insert(t: NewTask, seal?: Seal<Task>): Promise<Task> {
+      const traced = { ...t, traceparent: activeTraceparent() };
       if (seal) {
         // Under an Idempotency-Key the answer commits with the task, or neither does.
-        return db.transaction(async (tx) => {
-          const task = await insertTask(tx, t);
-          await seal(tx, task);
-          return task;
-        });
+        return submitted(
+          await db.transaction(async (tx) => {
+            const [task] = await insertTasks(tx, [traced]);
+            await seal(tx, task as Task);
+            return task as Task;
+          }),
+        );
       }
-      return insertTask(db, t);
+      return submitted(await insertBatch(traced));
     },
 
     /** Queue depth as the table sees it: due but not yet handed out, handed out, running. */
@@ -216,23 +274,38 @@ export function createTaskRepository(
     },
 
     /**
-     * Claims a delivered task for one attempt. Undefined when it is not claimable (finished,
-     * cancelled, or running under someone else's live lease): the message is then a duplicate.
+     * Claims delivered tasks for one attempt each, in one statement; per request, in order, the task
+     * or undefined when it is not claimable (finished, cancelled, or running under someone else's
+     * live lease: the message is then a duplicate; so is a second request for the same id).
+     * `traceparent` is the context of the attempt, kept with the task's event.
      */
-    async claim(id: string, leaseMs: number): Promise<Task | undefined> {
+    async claimMany(
+      requests: readonly { id: string; traceparent: string | null }[],
+      leaseMs: number,
+    ): Promise<(Task | undefined)[]> {
       const rows = await db.query<TaskRow>(
+        // The ids also as `= ANY`, so the planner looks each task up by its key rather than scanning
+        // every queued one to join them.
         `WITH t AS (
            UPDATE tasks SET status = 'running', attempts = attempts + 1,
-             lease_until = now() + make_interval(secs => $2::float8 / 1000),
+             lease_until = now() + make_interval(secs => $3::float8 / 1000),
              started_at = COALESCE(started_at, now()), updated_at = now()
-           WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
-           RETURNING *
-         ), e AS (${taskEventFrom('t', '$3')})
+           FROM unnest($1::uuid[], $2::text[]) AS r(id, traceparent)
+           WHERE tasks.id = ANY($1::uuid[]) AND tasks.id = r.id
+             AND (tasks.status = 'queued' OR (tasks.status = 'running' AND tasks.lease_until < now()))
+           RETURNING tasks.*, r.traceparent AS change_traceparent
+         ), e AS (${taskEventFrom('t', 't.change_traceparent')})
          SELECT ${COLUMNS_OF_T} FROM t`,
-        [id, leaseMs, activeTraceparent()],
+        [requests.map((r) => r.id), requests.map((r) => r.traceparent), leaseMs],
         'task_claim',
       );
-      return rows[0] && toTask(rows[0]);
+      return firstPerId(requests, rows, toTask);
+    },
+
+    /** One claim: see claimMany. */
+    async claim(id: string, leaseMs: number): Promise<Task | undefined> {
+      const [task] = await repo.claimMany([{ id, traceparent: activeTraceparent() }], leaseMs);
+      return task;
     },
 
     /** Extends the lease of a running attempt; false when the attempt no longer owns the task. */
@@ -246,19 +319,38 @@ export function createTaskRepository(
       return rows.length === 1;
     },
 
-    /** Records the outcome of attempt `attempt`; fenced so a stale attempt cannot overwrite a newer one. */
-    async succeed(id: string, attempt: number, result: unknown): Promise<boolean> {
-      const rows = await db.query(
+    /**
+     * Records successful attempts in one statement; per outcome, in order, whether it was recorded.
+     * Fenced by attempt number, so a stale attempt cannot overwrite a newer one.
+     */
+    async succeedMany(
+      outcomes: readonly { id: string; attempt: number; result: unknown; traceparent: string | null }[],
+    ): Promise<boolean[]> {
+      const rows = await db.query<{ id: string }>(
         `WITH t AS (
-           UPDATE tasks SET status = 'succeeded', result = $3, error = NULL, lease_until = NULL,
+           UPDATE tasks SET status = 'succeeded', result = r.result::jsonb, error = NULL, lease_until = NULL,
              finished_at = now(), updated_at = now()
-           WHERE id = $1 AND status = 'running' AND attempts = $2 RETURNING *
-         ), e AS (${taskEventFrom('t', '$4')})
-         SELECT id FROM t`,
-        [id, attempt, JSON.stringify(result ?? null), activeTraceparent()],
+           FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS r(id, attempt, result, traceparent)
+           WHERE tasks.id = ANY($1::uuid[]) AND tasks.id = r.id
+             AND tasks.status = 'running' AND tasks.attempts = r.attempt
+           RETURNING tasks.*, r.traceparent AS change_traceparent
+         ), e AS (${taskEventFrom('t', 't.change_traceparent')})
+         SELECT t.id FROM t`,
+        [
+          outcomes.map((o) => o.id),
+          outcomes.map((o) => o.attempt),
+          outcomes.map((o) => JSON.stringify(o.result ?? null)),
+          outcomes.map((o) => o.traceparent),
+        ],
         'task_succeed',
       );
-      return rows.length === 1;
+      return firstPerId(outcomes, rows, () => true).map(Boolean);
+    },
+
+    /** One success: see succeedMany. */
+    async succeed(id: string, attempt: number, result: unknown): Promise<boolean> {
+      const [ok] = await repo.succeedMany([{ id, attempt, result, traceparent: activeTraceparent() }]);
+      return ok === true;
     },
 
     async retry(id: string, attempt: number, error: string, delayMs: number): Promise<boolean> {
@@ -288,6 +380,7 @@ export function createTaskRepository(
       return rows.length === 1;
     },
   };
+  return repo;
 }
 
 export type TaskRepository = ReturnType<typeof createTaskRepository>;

@@ -87,6 +87,12 @@ export function createTaskService({ repo, profiles, types, metrics, clock = () =
         const errors = fieldErrors(validate.errors, { prefix: 'payload', whole: 'payload' });
         throw ERRORS.validationFailed(describe(errors), errors);
       }
+      // PostgreSQL's jsonb cannot hold the NUL character, in a key or a value.
+      if (JSON.stringify(payload).includes('\\u0000')) {
+        throw ERRORS.validationFailed('payload must not contain the NUL character', [
+          { field: 'payload', message: 'must not contain the NUL character (\\u0000)' },
+        ]);
+      }
       await authorise(user, type, payload);
       const now = clock();
       const task = await repo.insert(

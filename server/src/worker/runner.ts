@@ -2,15 +2,21 @@ import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { createEventRelay } from '../events/relay.js';
 import { clip } from '../lib/clip.js';
+import { coalesce } from '../lib/coalesce.js';
+import { isUuid } from '../lib/ids.js';
 import type { Consumer, Disposition, TaskMessage, Transport } from '../queue/transport.js';
 import type { OutboxRepository } from '../repository/outbox.js';
 import type { TaskRepository } from '../repository/tasks.js';
 import { backoffMs, PermanentTaskError, type TaskType } from '../tasks/task-type.js';
 import type { TaskMetrics } from '../telemetry/metrics.js';
+import { activeTraceparent } from '../telemetry/trace-context.js';
 import { inAttemptSpan, publishInSubmitterContext } from './task-trace.js';
 
 export type WorkerOptions = {
-  repo: Pick<TaskRepository, 'takeDue' | 'release' | 'claim' | 'heartbeat' | 'succeed' | 'retry' | 'fail'>;
+  repo: Pick<
+    TaskRepository,
+    'takeDue' | 'release' | 'claimMany' | 'heartbeat' | 'succeedMany' | 'retry' | 'fail'
+  >;
   outbox: Pick<OutboxRepository, 'relay'>;
   transport: Transport;
   types: ReadonlyMap<string, TaskType>;
@@ -41,6 +47,11 @@ export function createWorker(opts: WorkerOptions) {
   let unlisten: (() => Promise<void>) | undefined;
   let ticking: Promise<void> | undefined;
   const inFlight = new Map<string, AbortController>();
+  // The deliveries in hand claim and succeed together: one statement for all that are waiting.
+  const claim = coalesce((requests: Parameters<typeof repo.claimMany>[0]) =>
+    repo.claimMany(requests, opts.leaseMs),
+  );
+  const succeed = coalesce(repo.succeedMany);
 
   async function schedule(): Promise<void> {
     for (;;) {
@@ -86,11 +97,17 @@ export function createWorker(opts: WorkerOptions) {
     else tick();
   }
 
-  const handle = (message: TaskMessage): Promise<Disposition> =>
-    inAttemptSpan(message.type, message.id, (span) => attempt(message, span));
+  const handle = async (message: TaskMessage): Promise<Disposition> => {
+    // Not a message of ours: nothing could ever claim it (and it would fail its batch's statement).
+    if (typeof message?.id !== 'string' || !isUuid(message.id) || typeof message.type !== 'string') {
+      logger.warn('malformed task message dead-lettered');
+      return 'dead-letter';
+    }
+    return inAttemptSpan(message.type, message.id, (span) => attempt(message, span));
+  };
 
   async function attempt(message: TaskMessage, span: Span): Promise<Disposition> {
-    const task = await repo.claim(message.id, opts.leaseMs);
+    const task = await claim({ id: message.id, traceparent: activeTraceparent() });
     // Finished, cancelled, or running under another live lease: a duplicate delivery.
     if (!task) {
       span.setAttribute('task.outcome', 'duplicate');
@@ -130,7 +147,7 @@ export function createWorker(opts: WorkerOptions) {
         attempt,
         taskId: task.id,
       });
-      await repo.succeed(task.id, attempt, result);
+      await succeed({ id: task.id, attempt, result, traceparent: activeTraceparent() });
       metrics.finished.inc({ type: task.type, outcome: 'succeeded' });
       span.setAttribute('task.outcome', 'succeeded');
       return 'ack';

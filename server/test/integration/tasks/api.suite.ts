@@ -20,6 +20,29 @@ export function apiTests(h: TasksHarness) {
       await cancel(task.id);
     });
 
+    it('submissions made at once are each stored once, as sent, each with its own scheduled event', async () => {
+      const sent = Array.from({ length: 24 }, (_, i) => ({ type: 'echo', payload: { i }, delay: 60 + i }));
+      const answers = await Promise.all(sent.map((body) => submit(body)));
+      assert.ok(
+        answers.every((r) => r.statusCode === 202),
+        answers.map((r) => r.statusCode).join(),
+      );
+      const tasks = answers.map((r) => r.json() as Task);
+      assert.equal(new Set(tasks.map((x) => x.id)).size, sent.length);
+      for (const [i, task] of tasks.entries()) {
+        assert.deepEqual(task.payload, { i });
+        assert.ok(Math.abs(Date.parse(task.run_at) - Date.parse(task.created_at) - (60 + i) * 1000) < 1000);
+        assert.deepEqual(await read(task.id), task);
+      }
+      const events = await t.container.db.query<{ id: string }>(
+        `SELECT payload->>'id' AS id FROM outbox_events
+         WHERE routing_key = 'task.scheduled' AND payload->>'id' = ANY($1::text[])`,
+        [tasks.map((x) => x.id)],
+      );
+      assert.deepEqual(events.map((e) => e.id).sort(), tasks.map((x) => x.id).sort());
+      for (const task of tasks) await cancel(task.id);
+    });
+
     it('takes a delay in seconds or as a duration, up to 7 days', async () => {
       const inFive = (await submit({ type: 'echo', delay: '5m' })).json() as Task;
       assert.ok(Math.abs(Date.parse(inFive.run_at) - Date.parse(inFive.created_at) - 300_000) < 1000);
@@ -43,6 +66,8 @@ export function apiTests(h: TasksHarness) {
       ['a delay that is no duration', { type: 'echo', delay: 'soon' }, 'delay'],
       ['a unitless delay string over 7 days', { type: 'echo', delay: '604801' }, 'delay'],
       ['an unknown body field', { type: 'echo', priority: 1 }, 'priority'],
+      ['a NUL character in a payload value', { type: 'echo', payload: { note: 'a\u0000b' } }, 'payload'],
+      ['a NUL character in a payload key', { type: 'echo', payload: { 'a\u0000': 1 } }, 'payload'],
     ];
     for (const [what, body, field] of bad) {
       it(`400 for ${what}`, async () => {

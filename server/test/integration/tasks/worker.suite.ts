@@ -62,6 +62,54 @@ export function workerTests(h: TasksHarness) {
       );
     });
 
+    it('claims and successes recorded together are fenced each on its own', async () => {
+      const repo = t.container.taskRepo;
+      const [a, b, c] = await Promise.all(
+        [1, 2, 3].map(
+          async (i) => (await submit({ type: 'echo', payload: { i }, delay: 60 })).json() as Task,
+        ),
+      );
+      const ids = [a, b, c].map((x) => (x as Task).id) as [string, string, string];
+      // a and b handed out; c still scheduled, which no claim may take.
+      await t.container.db.query("UPDATE tasks SET status = 'queued' WHERE id = ANY($1::uuid[])", [
+        ids.slice(0, 2),
+      ]);
+      const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const claimed = await repo.claimMany(
+        [
+          { id: ids[0], traceparent: tp },
+          { id: ids[0], traceparent: null },
+          { id: ids[1].toUpperCase(), traceparent: null },
+          { id: ids[2], traceparent: null },
+        ],
+        30_000,
+      );
+      assert.deepEqual(
+        claimed.map((x) => x?.status),
+        ['running', undefined, 'running', undefined],
+        'one claim per task; a duplicate in the batch and an unclaimable task get none',
+      );
+      const recorded = await repo.succeedMany([
+        { id: ids[0], attempt: 1, result: { done: 'a' }, traceparent: null },
+        { id: ids[1], attempt: 2, result: { stale: true }, traceparent: null },
+      ]);
+      assert.deepEqual(recorded, [true, false], 'the attempt that does not own b records nothing');
+      const [ra, rb, rc] = await Promise.all(ids.map(read));
+      assert.deepEqual([ra?.status, ra?.result], ['succeeded', { done: 'a' }]);
+      assert.deepEqual([rb?.status, rb?.result], ['running', null]);
+      assert.equal(rc?.status, 'scheduled');
+      const events = await t.container.db.query<{ routing_key: string; traceparent: string | null }>(
+        `SELECT routing_key, traceparent FROM outbox_events WHERE payload->>'id' = $1 ORDER BY id`,
+        [ids[0]],
+      );
+      assert.deepEqual(
+        events.map((e) => e.routing_key),
+        ['task.scheduled', 'task.running', 'task.succeeded'],
+      );
+      assert.equal(events[1]?.traceparent, tp, "the claim's event carries the attempt's context");
+      await t.container.db.query("UPDATE tasks SET status = 'cancelled' WHERE id = $1", [ids[1]]);
+    });
+
     it('two workers, 200 echo tasks: each succeeds exactly once', async (ctx) => {
       const second = await startWorker();
       ctx.after(() => second.stop());
