@@ -110,6 +110,14 @@ export function workerTests(h: TasksHarness) {
       await t.container.db.query("UPDATE tasks SET status = 'cancelled' WHERE id = $1", [ids[1]]);
     });
 
+    it('a message that names no task is dead-lettered, and the tasks beside it still run', async () => {
+      const bogus = { id: 'not-a-task', type: 'echo' };
+      await transport.publish(bogus);
+      const task = (await submit({ type: 'echo', payload: { beside: true } })).json() as Task;
+      assert.equal((await finished(task.id)).status, 'succeeded');
+      assert.ok(transport.deadLettered.some((m) => m.id === bogus.id));
+    });
+
     it('two workers, 200 echo tasks: each succeeds exactly once', async (ctx) => {
       const second = await startWorker();
       ctx.after(() => second.stop());
