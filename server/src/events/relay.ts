@@ -1,20 +1,18 @@
-import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Transport } from '../queue/transport.js';
 import type { OutboxRepository } from '../repository/outbox.js';
-import { contextOfTraceparent } from '../telemetry/trace-context.js';
 
 const BATCH = 100;
 
 /**
- * Relays outbox events to the events exchange, numbered, each marked relayed once the broker
- * confirms it. A loop of its own, beside the task scheduler, so a backlog of events never delays
+ * Relays outbox events to the events exchange, numbered, a batch at a time, marked relayed once
+ * the broker confirms them. A loop of its own, beside the task scheduler, so a backlog of events never delays
  * due tasks; it runs back to back while a backlog remains, and every `pollMs` otherwise. Every
  * worker runs it; one relays at a time (the outbox's lock), the others find nothing to do.
  */
 export function createEventRelay(opts: {
   outbox: Pick<OutboxRepository, 'relay'>;
-  transport: Pick<Transport, 'publishEvent'>;
+  transport: Pick<Transport, 'publishEvents'>;
   logger: Pick<Logger, 'warn'>;
   pollMs: number;
 }) {
@@ -26,10 +24,15 @@ export function createEventRelay(opts: {
     if (stopping) return;
     let full = false;
     relaying = opts.outbox
-      // Each event goes out in the context of the change that wrote it, not this loop's.
-      .relay(BATCH, (e) =>
-        context.with(contextOfTraceparent(e.traceparent), () =>
-          opts.transport.publishEvent(e.routing_key, e.payload, e.seq),
+      // Each event's publish span is in the context of the change that wrote it, not this loop's.
+      .relay(BATCH, (events) =>
+        opts.transport.publishEvents(
+          events.map((e) => ({
+            routingKey: e.routing_key,
+            payload: e.payload,
+            seq: e.seq,
+            traceparent: e.traceparent ?? null,
+          })),
         ),
       )
       .then((n) => {

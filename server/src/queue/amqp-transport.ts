@@ -9,7 +9,16 @@ import amqp, {
 } from 'amqplib';
 import type { Logger } from 'pino';
 import { corkPerTurn } from './cork-per-turn.js';
-import type { BrokerEvent, Consumer, Disposition, TaskMessage, Transport } from './transport.js';
+import { EVENT_BATCH, eventMessages, eventsOf } from './event-batches.js';
+import { tracedEventBatch } from './message-tracing.js';
+import type {
+  BrokerEvent,
+  Consumer,
+  Disposition,
+  OutgoingEvent,
+  TaskMessage,
+  Transport,
+} from './transport.js';
 
 /** Exchange and queue names under a namespace, so deployments (and test runs) sharing a broker never mix. */
 export function topology(namespace: string) {
@@ -116,6 +125,7 @@ export function createAmqpTransport(opts: {
     routingKey: string,
     body: unknown,
     options: Options.Publish,
+    serialised?: string,
   ) {
     const ch = publisher;
     if (!ch) {
@@ -126,7 +136,7 @@ export function createAmqpTransport(opts: {
       ch.publish(
         exchange,
         routingKey,
-        Buffer.from(JSON.stringify(body)),
+        Buffer.from(serialised ?? JSON.stringify(body)),
         { ...options, persistent: true, contentType: 'application/json' },
         (err) => (err ? reject(err) : resolve()),
       );
@@ -146,10 +156,14 @@ export function createAmqpTransport(opts: {
         messageId: message.id,
         type: message.type,
       }),
-    publishEvent: (routingKey: string, payload: unknown, seq: number) =>
-      confirmedPublish(TOPOLOGY.eventsExchange, routingKey, payload, {
-        type: routingKey,
-        messageId: String(seq),
+    publishEvents: (events: readonly OutgoingEvent[]) =>
+      tracedEventBatch('rabbitmq', TOPOLOGY.eventsExchange, events, async () => {
+        // All in flight at once: frames leave in order on the one channel, the confirms come back together.
+        await Promise.all(
+          eventMessages(events).map(({ routingKey, body }) =>
+            confirmedPublish(TOPOLOGY.eventsExchange, routingKey, undefined, { type: EVENT_BATCH }, body),
+          ),
+        );
       }),
 
     async subscribeEvents(handler: (event: BrokerEvent) => void): Promise<Consumer> {
@@ -168,14 +182,18 @@ export function createAmqpTransport(opts: {
           queue,
           (msg) => {
             if (!msg) return;
+            let events: BrokerEvent[];
             try {
-              handler({
-                routingKey: msg.fields.routingKey,
-                payload: JSON.parse(msg.content.toString()),
-                seq: Number(msg.properties.messageId),
-              });
+              events = eventsOf(msg);
             } catch {
-              // a malformed event is dropped: a stream cannot do anything with it
+              return; // a malformed message is dropped: a stream cannot do anything with it
+            }
+            for (const event of events) {
+              try {
+                handler(event);
+              } catch {
+                // one event a stream cannot take does not keep the others from it
+              }
             }
           },
           { noAck: true },

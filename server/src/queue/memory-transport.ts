@@ -1,4 +1,4 @@
-import { type Headers, tracedConsume, tracedPublish } from './message-tracing.js';
+import { type Headers, tracedConsume, tracedEventBatch, tracedPublish } from './message-tracing.js';
 import type { BrokerEvent, Consumer, Disposition, TaskMessage, Transport } from './transport.js';
 
 type Envelope = { message: TaskMessage; headers: Headers };
@@ -25,12 +25,14 @@ export function createMemoryTransport(): Transport & {
     kind: 'memory',
     deadLettered,
     events,
-    publishEvent: (routingKey, payload, seq) =>
-      tracedPublish('events', async () => {
-        const event = { routingKey, payload, seq };
-        events.push(event);
-        if (events.length > 1000) events.shift();
-        for (const deliver of subscribers) deliver(event);
+    publishEvents: (batch) =>
+      tracedEventBatch('in-process', 'events', batch, async () => {
+        for (const { routingKey, payload, seq } of batch) {
+          const event = { routingKey, payload, seq };
+          events.push(event);
+          if (events.length > 1000) events.shift();
+          for (const deliver of subscribers) deliver(event);
+        }
       }),
     async subscribeEvents(handler) {
       subscribers.add(handler);

@@ -1,4 +1,6 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { contextOfTraceparent } from '../telemetry/trace-context.js';
 
 // The in-process transport's spans and headers, made as instrumentation-amqplib makes them for
 // RabbitMQ (a `publish <exchange>` producer span whose context travels in W3C trace headers, a
@@ -36,4 +38,40 @@ export function tracedConsume<T>(queue: string, headers: Headers, receive: () =>
     parent,
     (span) => receive().finally(() => span.end()),
   );
+}
+
+/**
+ * Sends a batch of events as one message, with a producer span per event in the context of the
+ * change that wrote it (as a message of its own would have had), ended once the batch is confirmed.
+ * The send itself is untraced: its one span would belong to no event's trace in particular.
+ */
+export async function tracedEventBatch<T>(
+  system: string,
+  exchange: string,
+  events: readonly { routingKey: string; traceparent?: string | null | undefined }[],
+  send: () => Promise<T>,
+): Promise<T> {
+  const spans = events.map((e) =>
+    tracer().startSpan(
+      `publish ${exchange}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': system,
+          'messaging.destination.name': exchange,
+          'messaging.rabbitmq.destination.routing_key': e.routingKey,
+          'messaging.batch.message_count': events.length,
+        },
+      },
+      contextOfTraceparent(e.traceparent),
+    ),
+  );
+  try {
+    return await context.with(suppressTracing(ROOT_CONTEXT), send);
+  } catch (err) {
+    for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    for (const span of spans) span.end();
+  }
 }

@@ -4,6 +4,9 @@ export type TaskMessage = { id: string; type: string };
 /** An event as the exchange carries it. */
 export type BrokerEvent = { routingKey: string; payload: unknown; seq: number };
 
+/** An event to publish, with the context of the change that wrote it (its publish span's parent). */
+export type OutgoingEvent = BrokerEvent & { traceparent?: string | null };
+
 /** What the consumer decided about a delivery. */
 export type Disposition = 'ack' | 'dead-letter';
 
@@ -12,10 +15,11 @@ export interface Transport {
   /** Resolves once the broker has confirmed the message (publisher confirms). */
   publish(message: TaskMessage): Promise<void>;
   /**
-   * Publishes a domain event (e.g. `profile.updated`) to the events topic exchange, confirmed;
-   * `seq` is its number in the event stream.
+   * Publishes domain events (e.g. `profile.updated`), numbered by `seq`, to the events topic
+   * exchange, in order and confirmed: several to a message, so that a busy stream costs a message
+   * per batch rather than per event. Each event still gets a publish span in its change's context.
    */
-  publishEvent(routingKey: string, payload: unknown, seq: number): Promise<void>;
+  publishEvents(events: readonly OutgoingEvent[]): Promise<void>;
   /**
    * Receives every event published to the exchange (from this or any other process), on a queue
    * of this subscriber's own that lives as long as it does: the event stream's fan-out.

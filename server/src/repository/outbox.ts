@@ -13,13 +13,13 @@ const RELAY_LOCK = "hashtext('outbox_events relay')";
 export function createOutboxRepository(db: Pick<Database, 'transaction' | 'query'>) {
   return {
     /**
-     * Numbers up to `limit` pending events, publishes them in that order and marks them relayed, in
+     * Numbers up to `limit` pending events, publishes them (in that order, in one call) and marks them relayed, in
      * one transaction: a failed publish rolls back and leaves them for the next pass (at-least-once).
      * Returns how many went; 0 also when another worker is relaying.
      */
     async relay(
       limit: number,
-      publish: (event: OutboxEvent & { seq: number }) => Promise<void>,
+      publish: (events: (OutboxEvent & { seq: number })[]) => Promise<void>,
     ): Promise<number> {
       return db.transaction(async (tx) => {
         const [lock] = await tx.query<{ ok: boolean }>(
@@ -41,8 +41,7 @@ export function createOutboxRepository(db: Pick<Database, 'transaction' | 'query
           'outbox_take',
         );
         events.sort((a, b) => Number(a.seq) - Number(b.seq));
-        // All in flight at once: frames leave in order on the one channel, the confirms come back together.
-        await Promise.all(events.map((event) => publish({ ...event, seq: Number(event.seq) })));
+        if (events.length > 0) await publish(events.map((event) => ({ ...event, seq: Number(event.seq) })));
         return events.length;
       });
     },

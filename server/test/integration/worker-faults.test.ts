@@ -152,10 +152,18 @@ describe('tasks over real RabbitMQ and PostgreSQL: faults', { skip }, () => {
         'both events of the profile arrived',
         async () => {
           const msg = await ch.get(queue, { noAck: true });
-          const body = msg
-            ? (JSON.parse(msg.content.toString()) as { id: string; version: number })
-            : undefined;
-          if (msg && body?.id === id) seen.push([msg.fields.routingKey, body.version]);
+          if (!msg) return seen;
+          // A message carries a run of events of its routing key, in stream order.
+          assert.equal(msg.properties.type, 'event-batch');
+          const events = JSON.parse(msg.content.toString()) as {
+            routingKey: string;
+            seq: number;
+            payload: { id: string; version: number };
+          }[];
+          for (const e of events) {
+            assert.equal(e.routingKey, msg.fields.routingKey, 'one routing key per message');
+            if (e.payload.id === id) seen.push([e.routingKey, e.payload.version]);
+          }
           return seen;
         },
         { until: (s) => s.length >= 2 },
