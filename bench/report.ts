@@ -228,7 +228,7 @@ function tasksTable(r: TasksResult): string {
 function taskCpuTable(r: TasksResult): string {
   const roles = ['api', 'workers', 'postgres', 'rabbitmq'];
   return formatTable(
-    [...left('CPU ms per task'), ...right('workers', ...roles, 'all')],
+    [...left('CPU ms per task'), ...right('workers', ...roles, 'all', 'load gen')],
     r.throughput.map((t) => {
       const ms = roles.map((role) => t.cpuMsPerTask[role] ?? Number.NaN);
       return [
@@ -239,6 +239,7 @@ function taskCpuTable(r: TasksResult): string {
           ms.reduce((a, b) => a + b, 0),
           2,
         ),
+        fixed(t.cpuMsPerTask.load ?? Number.NaN, 2),
       ];
     }),
   );
@@ -247,7 +248,8 @@ function taskCpuTable(r: TasksResult): string {
 const TASK_CPU_LEGEND =
   "CPU ms per task: each role's CPU time over the batch ÷ the tasks that succeeded: the API (the " +
   'submissions, and the task events it consumes for its event streams), the workers (scheduler, relay, ' +
-  "consumer), every PostgreSQL process, RabbitMQ; all ÷ the machine's cores bounds the tasks per second";
+  "consumer), every PostgreSQL process, RabbitMQ; all ÷ the machine's cores bounds the tasks per second; " +
+  'load gen: the bench process that submits the tasks and polls for their end, on the same cores';
 
 const TASKS_LEGEND =
   'tasks/s: succeeded ÷ (last finished_at − first created_at), submission included (32 in flight); ' +

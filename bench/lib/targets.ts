@@ -49,15 +49,21 @@ async function serve(
 const announce = (target: Running, label = target.name) =>
   console.log(`${label} ready at ${target.url} (log: ${target.logFile})`);
 
-const serviceEnv = async (res: Resources, name: string) => ({
-  DB_URI: res.config.dbUrl,
-  LOG_LEVEL: 'info',
-  DB_POOL_MAX: '10',
-  // Uploaded images go to a directory of the bench's own, removed at cleanup.
-  DATA_DIR: join(res.mediaRoot, name),
-  // The bench's own OpenID Provider, and no rate limits (see lib/identity.ts).
-  ...(await serviceAuthEnv()),
-});
+const serviceEnv = async (res: Resources, name: string) => {
+  // As in production, every instance takes the events exchange for its event streams.
+  res.useBroker();
+  return {
+    QUEUE_URI: res.config.queueUri,
+    QUEUE_NAMESPACE: res.config.queueNamespace,
+    DB_URI: res.config.dbUrl,
+    LOG_LEVEL: 'info',
+    DB_POOL_MAX: '10',
+    // Uploaded images go to a directory of the bench's own, removed at cleanup.
+    DATA_DIR: join(res.mediaRoot, name),
+    // The bench's own OpenID Provider, and no rate limits (see lib/identity.ts).
+    ...(await serviceAuthEnv()),
+  };
+};
 
 const TRACING_BOOTSTRAP = ['--import', './server/dist/telemetry/tracing.js'];
 

@@ -33,13 +33,18 @@ export type BaselineResult = {
 
 const SERVERS = ['postgres', 'beam.smp'] as const;
 
-type CpuReading = { servers: ReturnType<typeof cpuByProcess>; nodes: Map<number, number> };
+type CpuReading = {
+  servers: ReturnType<typeof cpuByProcess>;
+  nodes: Map<number, number>;
+  /** The bench's own process: it submits the tasks and polls for their end. */
+  load: NodeJS.CpuUsage;
+};
 
 /** The API's and the workers' CPU by pid (their thread names vary), and the servers' by command. */
 function readCpu(run: TaskRun): CpuReading {
   const nodes = new Map<number, number>();
   for (const pid of [run.apiPid, ...run.workers.pids()]) nodes.set(pid, cpuSeconds(pid));
-  return { servers: cpuByProcess(SERVERS), nodes };
+  return { servers: cpuByProcess(SERVERS), nodes, load: process.cpuUsage() };
 }
 
 /** Where a batch's CPU went, by role, in milliseconds per succeeded task. */
@@ -52,6 +57,7 @@ function cpuByRole(run: TaskRun, before: CpuReading, tasks: number): Record<stri
     workers: run.workers.pids().reduce((sum, pid) => sum + nodeUsed(pid), 0),
     postgres: servers.postgres ?? 0,
     rabbitmq: servers['beam.smp'] ?? 0,
+    load: (after.load.user + after.load.system - before.load.user - before.load.system) / 1e6,
   };
   return Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, (v * 1000) / Math.max(1, tasks)]));
 }
