@@ -1,5 +1,6 @@
 // Drives one target with autocannon: an unrecorded warm-up, then the measured run.
 import autocannon from 'autocannon';
+import { runWrk, type WrkSpec } from './wrk.js';
 
 /**
  * What to send. `next` runs before every request and may override path and body (random ids, unique
@@ -11,6 +12,8 @@ export type LoadSpec = {
   headers?: Record<string, string>;
   body?: string | Buffer;
   next?: () => { path?: string; body?: string | Buffer; headers?: Record<string, string> };
+  /** Drive with wrk instead (GETs of these paths at random, on its own number of connections). */
+  wrk?: WrkSpec;
 };
 
 export type LoadOptions = {
@@ -97,6 +100,7 @@ async function fire(url: string, spec: LoadSpec, opts: LoadOptions, seconds: num
 }
 
 export async function runLoad(url: string, spec: LoadSpec, opts: LoadOptions): Promise<LoadResult> {
+  if (spec.wrk) return runWrk(url, spec.wrk, opts);
   if (opts.warmupSec > 0) await fire(url, spec, opts, opts.warmupSec);
   await opts.beforeMeasure?.();
   const latencies: number[] = [];

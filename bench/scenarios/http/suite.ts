@@ -8,7 +8,7 @@ import type { Running } from '../../lib/proc.js';
 import { sample } from '../../lib/random.js';
 import type { Resources } from '../../lib/resources.js';
 import { type BaselineName, type ServiceName, services, startBaseline } from '../../lib/targets.js';
-import { cachedScenario } from './cached.js';
+import { cachedScenario, cachedWrkScenario } from './cached.js';
 import { dbGetScenario, listAndCreateScenarios, preflight } from './database.js';
 import { authenticatedCachedGet, authenticatedDbGet, patchScenarios } from './identity.js';
 import { measureScenario } from './measure.js';
@@ -20,6 +20,7 @@ export const httpScenarios: Scenario[] = [
   ...listAndCreateScenarios,
   ...patchScenarios,
   cachedScenario,
+  cachedWrkScenario,
   authenticatedCachedGet,
 ];
 
