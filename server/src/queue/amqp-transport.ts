@@ -123,9 +123,8 @@ export function createAmqpTransport(opts: {
   async function confirmedPublish(
     exchange: string,
     routingKey: string,
-    body: unknown,
+    json: string,
     options: Options.Publish,
-    serialised?: string,
   ) {
     const ch = publisher;
     if (!ch) {
@@ -136,7 +135,7 @@ export function createAmqpTransport(opts: {
       ch.publish(
         exchange,
         routingKey,
-        Buffer.from(serialised ?? JSON.stringify(body)),
+        Buffer.from(json),
         { ...options, persistent: true, contentType: 'application/json' },
         (err) => (err ? reject(err) : resolve()),
       );
@@ -152,7 +151,7 @@ export function createAmqpTransport(opts: {
       return model !== undefined;
     },
     publish: (message: TaskMessage) =>
-      confirmedPublish(TOPOLOGY.exchange, TOPOLOGY.routingKey, message, {
+      confirmedPublish(TOPOLOGY.exchange, TOPOLOGY.routingKey, JSON.stringify(message), {
         messageId: message.id,
         type: message.type,
       }),
@@ -161,7 +160,7 @@ export function createAmqpTransport(opts: {
         // All in flight at once: frames leave in order on the one channel, the confirms come back together.
         await Promise.all(
           eventMessages(events).map(({ routingKey, body }) =>
-            confirmedPublish(TOPOLOGY.eventsExchange, routingKey, undefined, { type: EVENT_BATCH }, body),
+            confirmedPublish(TOPOLOGY.eventsExchange, routingKey, body, { type: EVENT_BATCH }),
           ),
         );
       }),

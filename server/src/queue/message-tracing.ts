@@ -1,10 +1,12 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { contextOfTraceparent } from '../telemetry/trace-context.js';
+import type { OutgoingEvent } from './transport.js';
 
 // The in-process transport's spans and headers, made as instrumentation-amqplib makes them for
 // RabbitMQ (a `publish <exchange>` producer span whose context travels in W3C trace headers, a
-// `<queue> process` consumer span continuing it), so embedded mode traces a task the same way.
+// `<queue> process` consumer span continuing it), so embedded mode traces a task the same way; and
+// the spans of a batch of events, which both transports make themselves.
 
 export type Headers = Record<string, string>;
 
@@ -48,7 +50,7 @@ export function tracedConsume<T>(queue: string, headers: Headers, receive: () =>
 export async function tracedEventBatch<T>(
   system: string,
   exchange: string,
-  events: readonly { routingKey: string; traceparent?: string | null | undefined }[],
+  events: readonly Pick<OutgoingEvent, 'routingKey' | 'traceparent'>[],
   send: () => Promise<T>,
 ): Promise<T> {
   const spans = events.map((e) =>

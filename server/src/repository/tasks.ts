@@ -35,14 +35,14 @@ type NewTask = {
   submittedBy: string | null;
 };
 
+/** A new task with the submitter's context, kept with it and its event. */
+type TracedTask = NewTask & { traceparent: string | null };
+
 /**
  * Inserts tasks, each with its `task.scheduled` event, in one statement; the tasks in order.
  * `traceparent` is the submitter's context, kept with the task and its event.
  */
-async function insertTasks(
-  q: Queryable,
-  tasks: readonly (NewTask & { traceparent: string | null })[],
-): Promise<Task[]> {
+async function insertTasks(q: Queryable, tasks: readonly TracedTask[]): Promise<Task[]> {
   const rows = await q.query<TaskRow>(
     `WITH t AS (
        INSERT INTO tasks (id, type, status, payload, max_attempts, run_at, created_at, updated_at, submitted_by, traceparent)
@@ -90,14 +90,12 @@ export function createTaskRepository(
 
   // Submissions that arrive while one is being inserted go in together: one statement and one
   // commit for all, still one INSERT per task.
-  const insertBatch = coalesce((tasks: (NewTask & { traceparent: string | null })[]) =>
-    insertTasks(db, tasks),
-  );
+  const insertBatch = coalesce((tasks: TracedTask[]) => insertTasks(db, tasks));
 
-  const repo = {
+  return {
     ...createTaskAttempts(db),
     async insert(t: NewTask, seal?: Seal<Task>): Promise<Task> {
-      const traced = { ...t, traceparent: activeTraceparent() };
+      const traced: TracedTask = { ...t, traceparent: activeTraceparent() };
       if (seal) {
         // Under an Idempotency-Key the answer commits with the task, or neither does.
         return submitted(
@@ -193,7 +191,6 @@ export function createTaskRepository(
       );
     },
   };
-  return repo;
 }
 
 export type TaskRepository = ReturnType<typeof createTaskRepository>;
