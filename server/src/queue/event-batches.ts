@@ -35,9 +35,19 @@ export function eventMessages(events: readonly OutgoingEvent[]): { routingKey: s
   return messages;
 }
 
-/** The events a delivery carries: a batch, or one event as a relay before batches sent it. */
-export function eventsOf(msg: ConsumeMessage): BrokerEvent[] {
+/** An event a stream can send: a routing key, and a number a client can resume from. */
+const isEvent = (e: Partial<BrokerEvent> | null): e is BrokerEvent =>
+  typeof e?.routingKey === 'string' && Number.isSafeInteger(e.seq);
+
+/**
+ * The events a delivery carries: a batch, or one event as a relay before batches sent it. Entries
+ * without a routing key or a whole number are left out.
+ */
+export function eventsOf(msg: Pick<ConsumeMessage, 'content' | 'fields' | 'properties'>): BrokerEvent[] {
   const body = JSON.parse(msg.content.toString()) as unknown;
-  if (msg.properties.type === EVENT_BATCH && Array.isArray(body)) return body as BrokerEvent[];
-  return [{ routingKey: msg.fields.routingKey, payload: body, seq: Number(msg.properties.messageId) }];
+  const events =
+    msg.properties.type === EVENT_BATCH && Array.isArray(body)
+      ? (body as Partial<BrokerEvent>[])
+      : [{ routingKey: msg.fields.routingKey, payload: body, seq: Number(msg.properties.messageId) }];
+  return events.filter(isEvent);
 }

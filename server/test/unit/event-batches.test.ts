@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventMessages } from '../../src/queue/event-batches.js';
+import type { ConsumeMessage } from 'amqplib';
+import { EVENT_BATCH, eventMessages, eventsOf } from '../../src/queue/event-batches.js';
 
 const event = (seq: number, routingKey: string, payload: unknown = { seq }) => ({ seq, routingKey, payload });
 const unpack = (body: string) => (JSON.parse(body) as { seq: number }[]).map((e) => e.seq);
@@ -47,5 +48,45 @@ describe('eventMessages', () => {
       { routingKey: 'profile.created', seq: 7, payload: { id: 'a', version: 1 } },
     ]);
     assert.deepEqual(eventMessages([]), []);
+  });
+
+  it('a delivery gives back every event of its batch, or the one event of a message of the old form', () => {
+    const [m] = eventMessages([event(1, 'task.running'), event(2, 'task.running')]);
+    const batch = {
+      content: Buffer.from(m?.body ?? ''),
+      fields: { routingKey: 'task.running' },
+      properties: { type: EVENT_BATCH },
+    } as unknown as ConsumeMessage;
+    assert.deepEqual(eventsOf(batch), [event(1, 'task.running'), event(2, 'task.running')]);
+    const single = {
+      content: Buffer.from('{"id":"a"}'),
+      fields: { routingKey: 'profile.created' },
+      properties: { type: 'profile.created', messageId: '9' },
+    } as unknown as ConsumeMessage;
+    assert.deepEqual(eventsOf(single), [{ routingKey: 'profile.created', seq: 9, payload: { id: 'a' } }]);
+  });
+
+  it('leaves out entries a stream could not number or route', () => {
+    const junk = {
+      content: Buffer.from(
+        JSON.stringify([
+          null,
+          7,
+          { routingKey: 'x' },
+          { seq: 3 },
+          { routingKey: 'x', seq: 'y' },
+          event(4, 'x'),
+        ]),
+      ),
+      fields: { routingKey: 'x' },
+      properties: { type: EVENT_BATCH },
+    } as unknown as ConsumeMessage;
+    assert.deepEqual(eventsOf(junk), [event(4, 'x')]);
+    const unnumbered = {
+      content: Buffer.from('{}'),
+      fields: { routingKey: 'profile.created' },
+      properties: { type: 'profile.created' },
+    } as unknown as ConsumeMessage;
+    assert.deepEqual(eventsOf(unnumbered), []);
   });
 });
