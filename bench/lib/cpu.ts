@@ -2,7 +2,12 @@
 // generator on the same machine burns is not counted), and sampled CPU profiles taken through its
 // inspector over one scenario's load: the same .cpuprofile as node --cpu-prof writes, but per
 // scenario from one long-lived process.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** bench/results/profiles: one .cpuprofile per scenario and target (open in Chrome DevTools or speedscope). */
+const PROFILES_DIR = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 
 /** Linux's USER_HZ: /proc's CPU times are in ticks of 1/100 s on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
@@ -178,4 +183,15 @@ export type PackageTime = { owner: string; pct: number };
 /** Self time summed by what owns the code (see ownerOf), the `n` largest, as shares of the busy samples. */
 export function selfTimeByOwner(profile: CpuProfile, n = 8): PackageTime[] {
   return selfTimeBy(profile, ownerOf, n).map(({ key, pct }) => ({ owner: key, pct }));
+}
+
+/** A profile saved beside the results: its file, the functions with the most self time, and the owners. */
+export type SavedProfile = { file: string; top: SelfTime[]; byOwner: PackageTime[] };
+
+/** Saves `profile` as bench/results/profiles/<name>.cpuprofile. */
+export function saveProfile(name: string, profile: CpuProfile): SavedProfile {
+  const file = join(PROFILES_DIR, `${name}.cpuprofile`);
+  mkdirSync(PROFILES_DIR, { recursive: true });
+  writeFileSync(file, JSON.stringify(profile));
+  return { file, top: topSelfTime(profile, 10), byOwner: selfTimeByOwner(profile, 8) };
 }

@@ -12,18 +12,22 @@ function counter(text: string, name: string): number {
   return total;
 }
 
-export async function cacheCounters(target: Running): Promise<{ hits: number; misses: number }> {
+/** The target's /metrics, as Prometheus text. */
+async function metricsText(target: Running): Promise<string> {
   const res = await fetch(`${target.url}/metrics`);
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET ${target.url}/metrics answered ${res.status}`);
+  return text;
+}
+
+export async function cacheCounters(target: Running): Promise<{ hits: number; misses: number }> {
+  const text = await metricsText(target);
   return { hits: counter(text, 'cache_hits_total'), misses: counter(text, 'cache_misses_total') };
 }
 
 /** How many statements of each name the target has run (its db_query_duration_seconds counts). */
 export async function queryCounts(target: Running): Promise<Map<string, number>> {
-  const res = await fetch(`${target.url}/metrics`);
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`GET ${target.url}/metrics answered ${res.status}`);
+  const text = await metricsText(target);
   const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^db_query_duration_seconds_count\{[^}]*query="([^"]+)"[^}]*\}\s+(\S+)/.exec(line);

@@ -1,17 +1,7 @@
 // One scenario's comparison: interleaved rounds (A B A B …), the side that goes first alternating from one
 // scenario to the next, each side keeping its best round, so that a burst of noise on a shared machine
 // during one run does not decide the ratio.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  cpuByProcess,
-  cpuSeconds,
-  cpuUsedBetween,
-  profileWhile,
-  selfTimeByOwner,
-  topSelfTime,
-} from '../../lib/cpu.js';
+import { cpuByProcess, cpuSeconds, cpuUsedBetween, profileWhile, saveProfile } from '../../lib/cpu.js';
 
 /** The servers behind the targets, whose CPU per request is read beside the target's own. */
 const BACKENDS = ['postgres', 'redis-server'] as const;
@@ -25,9 +15,6 @@ import { fixed } from '../../lib/table.js';
 import type { ServiceName } from '../../lib/targets.js';
 import { warn } from '../../lib/warnings.js';
 import type { Context, Measured, Pair, Scenario, ScenarioResult, Side, SideProfile } from './scenario.js';
-
-/** bench/results/profiles: one .cpuprofile per scenario and target (open in Chrome DevTools or speedscope). */
-const PROFILES_DIR = fileURLToPath(new URL('../../results/profiles/', import.meta.url));
 
 /** One run of one side; the service's cache counters are read around the measured part, not the warm-up. */
 async function measureRun(
@@ -85,10 +72,7 @@ async function profileSide(
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  const file = join(PROFILES_DIR, `${slug}.${target.name}.cpuprofile`);
-  mkdirSync(PROFILES_DIR, { recursive: true });
-  writeFileSync(file, JSON.stringify(profile));
-  return { file, top: topSelfTime(profile, 10), byOwner: selfTimeByOwner(profile, 8) };
+  return saveProfile(`${slug}.${target.name}`, profile);
 }
 
 const memoryOf = (target: Running, kept: Measured) => ({

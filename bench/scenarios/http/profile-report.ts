@@ -1,6 +1,6 @@
 // Where each HTTP scenario's CPU went: the functions with the most self time in the service's profile
 // beside those in its baseline's.
-import type { SelfTime } from '../../lib/cpu.js';
+import type { PackageTime, SelfTime } from '../../lib/cpu.js';
 import { fixed, formatTable, left } from '../../lib/table.js';
 import type { ScenarioResult, SideProfile } from './scenario.js';
 
@@ -9,7 +9,13 @@ export const PROFILE_LEGEND =
   'CPU profile of each side taken over BENCH_PROFILE seconds of the scenario after its measured rounds ' +
   '(the inspector samples every 0.5 ms; the measured rounds run unprofiled)';
 
-const fnCell = (t: SelfTime | undefined) => (t ? `${fixed(t.pct, 1).padStart(5)}% ${t.fn} ${t.where}` : '');
+/** One function's share of the self time, its name and where it is. */
+export const fnCell = (t: SelfTime | undefined) =>
+  t ? `${fixed(t.pct, 1).padStart(5)}% ${t.fn} ${t.where}` : '';
+
+/** Self time by owner, on one line. */
+export const ownersLine = (byOwner: readonly PackageTime[]) =>
+  byOwner.map((o) => `${o.owner} ${fixed(o.pct, 1)}%`).join(', ');
 
 /** Each scenario's top self-time functions, the service's beside its baseline's. */
 export function profileTables(results: ScenarioResult[]): string {
@@ -23,8 +29,7 @@ export function profileTables(results: ScenarioResult[]): string {
     );
     const header = left(`${r.name}: ${r.serviceName} (self time)`, `${r.baseline} (self time)`);
     const files = [service?.file, baseline?.file].filter(Boolean).join(', ');
-    const owners = (p: SideProfile | undefined) =>
-      p ? p.byOwner.map((o) => `${o.owner} ${fixed(o.pct, 1)}%`).join(', ') : '';
+    const owners = (p: SideProfile | undefined) => (p ? ownersLine(p.byOwner) : '');
     parts.push(
       `${formatTable(header, rows)}\n` +
         `by owner: ${r.serviceName}: ${owners(service)}\n          ${r.baseline}: ${owners(baseline)}\n` +

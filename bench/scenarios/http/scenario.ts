@@ -1,6 +1,6 @@
 // What an HTTP scenario is: the same request sent to the service and to a baseline that does the same work
 // with nothing around it, so that the ratio of the two is the service's own overhead.
-import type { PackageTime, SelfTime } from '../../lib/cpu.js';
+import type { SavedProfile } from '../../lib/cpu.js';
 import type { Callers } from '../../lib/identity.js';
 import type { LoadResult, LoadSpec } from '../../lib/load.js';
 import type { Running } from '../../lib/proc.js';
@@ -40,7 +40,7 @@ export type Measured = LoadResult & {
 };
 
 /** A side's CPU profile over the scenario's load: the file, and its functions with the most self time. */
-export type SideProfile = { file: string; top: SelfTime[]; byOwner: PackageTime[] };
+export type SideProfile = SavedProfile;
 
 export type ScenarioResult = {
   name: string;

@@ -1,22 +1,15 @@
 // Where a task's CPU goes: one more batch (unmeasured, after the measured ones) with a CPU profile of
 // the API and of each worker taken over it, saved beside the results, with each process's top self time.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type CpuProfile, profileWhile, selfTimeByOwner, topSelfTime } from '../../lib/cpu.js';
+import { type CpuProfile, profileWhile, type SavedProfile, saveProfile } from '../../lib/cpu.js';
 import { queryCounts } from '../../lib/metrics.js';
 import type { Running } from '../../lib/proc.js';
 import { fixed } from '../../lib/table.js';
+import { fnCell, ownersLine } from '../http/profile-report.js';
 import { problems, runBatch, type TaskRun } from './batch.js';
 import { submitBatch } from './submit.js';
 
-const PROFILES_DIR = fileURLToPath(new URL('../../results/profiles/', import.meta.url));
-
-export type TaskProfile = {
+export type TaskProfile = SavedProfile & {
   process: string;
-  file: string;
-  top: ReturnType<typeof topSelfTime>;
-  byOwner: ReturnType<typeof selfTimeByOwner>;
   /** Statements this process ran per succeeded task over the batch, by name. */
   queriesPerTask: Record<string, number>;
 };
@@ -62,7 +55,6 @@ export async function profileTasks(run: TaskRun, api: Running): Promise<TaskProf
     succeeded = stats.succeeded;
   });
   const after = await Promise.all(targets.map(queryCounts));
-  mkdirSync(PROFILES_DIR, { recursive: true });
   const out: TaskProfile[] = [];
   for (const [i, target] of targets.entries()) {
     const profile = profiles.get(target) as CpuProfile;
@@ -71,13 +63,9 @@ export async function profileTasks(run: TaskRun, api: Running): Promise<TaskProf
       const ran = n - (before[i]?.get(name) ?? 0);
       if (ran > 0) queriesPerTask[name] = ran / Math.max(1, succeeded);
     }
-    const file = join(PROFILES_DIR, `tasks-throughput.${target.name}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
     out.push({
       process: target.name,
-      file,
-      top: topSelfTime(profile, 10),
-      byOwner: selfTimeByOwner(profile, 8),
+      ...saveProfile(`tasks-throughput.${target.name}`, profile),
       queriesPerTask,
     });
   }
@@ -89,14 +77,13 @@ export async function profileTasks(run: TaskRun, api: Running): Promise<TaskProf
 export function taskProfileTables(profiles: TaskProfile[]): string {
   return profiles
     .map((p) => {
-      const owners = p.byOwner.map((o) => `${o.owner} ${fixed(o.pct, 1)}%`).join(', ');
-      const top = p.top.map((t) => `  ${fixed(t.pct, 1).padStart(5)}% ${t.fn} ${t.where}`).join('\n');
+      const top = p.top.map((t) => `  ${fnCell(t)}`).join('\n');
       const queries = Object.entries(p.queriesPerTask)
         .sort((a, b) => b[1] - a[1])
         .map(([name, n]) => `${name} ${fixed(n, 2)}`)
         .join(', ');
       return (
-        `tasks throughput, ${p.process} (self time): by owner: ${owners}\n${top}\n` +
+        `tasks throughput, ${p.process} (self time): by owner: ${ownersLine(p.byOwner)}\n${top}\n` +
         `statements per task: ${queries}\nprofile: ${p.file}`
       );
     })
