@@ -1,4 +1,4 @@
-import type { CacheStore, SetResult } from './store.js';
+import { type CacheStore, FLOOR_MS, type SetResult } from './store.js';
 
 type Entry = { version: number; value: string; expiresAt: number };
 
@@ -7,10 +7,30 @@ type Entry = { version: number; value: string; expiresAt: number };
  * tombstone rules. A Map iterates in insertion order and `set` on a present key keeps its place:
  * exactly the FIFO order required.
  */
-export function createMemoryStore(opts: { capacity: number; now?: () => number }): CacheStore {
+export function createMemoryStore(opts: {
+  capacity: number;
+  floorMs?: number;
+  now?: () => number;
+}): CacheStore {
   const now = opts.now ?? Date.now;
+  const floorMs = opts.floorMs ?? FLOOR_MS;
   const entries = new Map<string, Entry>();
   const tombstones = new Map<string, number>();
+  // The version an evicted entry had, and until when it still refuses older writes.
+  const floors = new Map<string, { version: number; until: number }>();
+
+  function evict(id: string, e: Entry, at: number) {
+    entries.delete(id);
+    // Kept in the order they lapse (delete, then set, moves a floor to the back): the lapsed ones
+    // are always at the front, so sweeping stops at the first that still holds.
+    for (const [f, { until }] of floors) {
+      if (until > at) break;
+      floors.delete(f);
+    }
+    if (e.version < 2) return;
+    floors.delete(id);
+    floors.set(id, { version: e.version, until: at + floorMs });
+  }
 
   function pruneExpired(at: number): number {
     let expired = 0;
@@ -46,14 +66,18 @@ export function createMemoryStore(opts: { capacity: number; now?: () => number }
       if (tomb !== undefined) tombstones.delete(id);
       if (live && live.version >= version)
         return { stored: false, evicted: 0, expired: 0, size: entries.size };
+      const floor = floors.get(id);
+      if (floor && floor.until > at && floor.version > version)
+        return { stored: false, evicted: 0, expired: 0, size: entries.size };
+      if (floor) floors.delete(id);
 
       entries.set(id, { version, value, expiresAt: at + ttlMs });
       let expired = 0;
       let evicted = 0;
       if (entries.size > opts.capacity) expired = pruneExpired(at);
-      for (const oldest of entries.keys()) {
+      for (const [oldest, e] of entries) {
         if (entries.size <= opts.capacity) break;
-        entries.delete(oldest);
+        evict(oldest, e, at);
         evicted++;
       }
       return { stored: true, evicted, expired, size: entries.size };
@@ -80,6 +104,7 @@ export function createMemoryStore(opts: { capacity: number; now?: () => number }
     async close() {
       entries.clear();
       tombstones.clear();
+      floors.clear();
     },
   };
 }

@@ -16,8 +16,10 @@ if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
 `;
 
 /**
- * ARGV: 1 entry prefix, 2 tombstone prefix, 3 id, 4 version, 5 value, 6 ttl ms, 7 capacity.
- * Returns {stored, evicted, expired, size}.
+ * ARGV: 1 entry prefix, 2 tombstone prefix, 3 id, 4 version, 5 value, 6 ttl ms, 7 capacity,
+ * 8 floor prefix, 9 floor ms. Returns {stored, evicted, expired, size}.
+ * An evicted entry leaves its version behind as a floor (for ARGV[9] ms): a read of an older
+ * version still in flight must not land in the place the eviction freed. Version 1 needs none.
  */
 export const FIFO_SET = `${PRUNE}
 local id = ARGV[3]
@@ -32,6 +34,13 @@ if current then
     return {0, 0, #expired, redis.call('ZCARD', KEYS[1])}
   end
 end
+local floor = redis.call('GET', ARGV[8] .. id)
+if floor then
+  if tonumber(floor) > tonumber(ARGV[4]) then
+    return {0, 0, #expired, redis.call('ZCARD', KEYS[1])}
+  end
+  redis.call('DEL', ARGV[8] .. id)
+end
 local ttl = tonumber(ARGV[6])
 redis.call('SET', entry, ARGV[5], 'PX', ttl)
 redis.call('ZADD', KEYS[2], now + ttl, id)
@@ -43,6 +52,9 @@ local size = redis.call('ZCARD', KEYS[1])
 local evicted = 0
 while size > capacity do
   local oldest = redis.call('ZPOPMIN', KEYS[1])
+  local gone = redis.call('GET', ARGV[1] .. oldest[1])
+  local v = gone and tonumber(string.match(gone, '^(%d+)|'))
+  if v and v > 1 then redis.call('SET', ARGV[8] .. oldest[1], v, 'PX', tonumber(ARGV[9])) end
   redis.call('ZREM', KEYS[2], oldest[1])
   redis.call('DEL', ARGV[1] .. oldest[1])
   evicted = evicted + 1

@@ -1,6 +1,9 @@
+/** Longer than any database read can take (as the tombstones' time): the floor an eviction leaves. */
+export const FLOOR_MS = 60_000;
+
 /** Outcome of a FIFO write, as both stores report it (the metrics are built from these counts). */
 export type SetResult = {
-  /** false when a newer (or equal) version is cached, or the id is tombstoned. */
+  /** false when a newer (or equal) version is cached, or was until evicted, or the id is tombstoned. */
   stored: boolean;
   /** Live entries pushed out by this write to respect capacity. */
   evicted: number;
@@ -16,7 +19,9 @@ export type SetResult = {
  * - a key not present is appended to the order; overwriting a present key keeps its place;
  * - when over capacity, the oldest inserted live key goes;
  * - expired keys are pruned before any eviction decision, so capacity counts live entries only;
- * - a write never replaces a newer or equal version, and never lands on a tombstoned (deleted) id.
+ * - a write never replaces a newer or equal version, and never lands on a tombstoned (deleted) id;
+ * - nor, for FLOOR_MS, below the version of an entry evicted from that id: a read of the database
+ *   that began before an update may finish after the update's entry was evicted.
  */
 export interface CacheStore {
   readonly kind: 'redis' | 'memory';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database } from '../../src/db/database.js';
 import { anonymous, type TestApp, testApp, uniqueEmail } from '../kit/app.js';
 
 type Json = Record<string, unknown>;
@@ -30,6 +31,32 @@ export const api = (t: TestApp) => ({
   patch: (id: string, body: Json) => t.app.inject({ method: 'PATCH', url: `${BASE}/${id}`, payload: body }),
   remove: (id: string) => t.app.inject({ method: 'DELETE', url: `${BASE}/${id}` }),
 });
+
+type Gate = { reached: Promise<void>; arrive(): void; released: Promise<void>; release(): void };
+function newGate(): Gate {
+  const reached = Promise.withResolvers<void>();
+  const released = Promise.withResolvers<void>();
+  return {
+    reached: reached.promise,
+    arrive: reached.resolve,
+    released: released.promise,
+    release: released.resolve,
+  };
+}
+
+/** The database, where a statement of that name, while a gate is up, waits after its result is in. */
+function holdingReads(db: Database, name: string, gate: () => Gate | undefined): Database {
+  const query: Database['query'] = async (sql, params, statement) => {
+    const open = statement === name ? gate() : undefined;
+    const rows = await db.query(sql, params, statement);
+    if (open) {
+      open.arrive();
+      await open.released;
+    }
+    return rows as never;
+  };
+  return Object.assign(Object.create(db) as Database, { query });
+}
 
 export type CacheEnv = () => Promise<Record<string, string>>;
 
@@ -117,6 +144,32 @@ export function cacheServiceSuite(name: string, env: CacheEnv) {
         1,
       );
       assert.equal((await metric(t, 'cache_misses_total')) - misses, 50);
+    });
+
+    it('a read that began before an update cannot put its older version back after an eviction', async (ctx) => {
+      let gate: Gate | undefined;
+      const t = await testApp(ctx, {
+        env: { CACHE_MAX_ENTRIES: '2', ...(await env()) },
+        wrapDatabase: (db) => holdingReads(db, 'profile_by_id', () => gate),
+      });
+      const a = api(t);
+      const p = await a.create();
+      await a.patch(p.id, { bio: 'v2' });
+      await a.create();
+      await a.create(); // p is evicted: the next read of it goes to the database
+      gate = newGate();
+      const reading = a.get(p.id, anonymous());
+      await gate.reached; // that read now holds version 2, and waits
+      const held = gate;
+      gate = undefined;
+      assert.equal((await a.patch(p.id, { bio: 'v3' })).statusCode, 200);
+      await a.create();
+      await a.create(); // version 3 is evicted in turn
+      held.release();
+      assert.equal((await reading).statusCode, 200);
+      const after = await a.get(p.id, anonymous());
+      assert.equal((after.json() as Json).version, 3, 'served at the version the database has');
+      assert.equal(after.headers['x-cache'], 'MISS', 'version 2 was not cached');
     });
 
     it('reports the cache in readiness', async (ctx) => {

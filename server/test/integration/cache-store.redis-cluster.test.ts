@@ -39,7 +39,7 @@ describe('Redis Cluster', { skip }, () => {
     }
   });
 
-  cacheStoreSuite('Redis Cluster', async (capacity) => {
+  cacheStoreSuite('Redis Cluster', async (capacity, opts) => {
     const prefix = uniquePrefix('cluster');
     const store = createRedisStore({
       address: cluster.address,
@@ -47,6 +47,7 @@ describe('Redis Cluster', { skip }, () => {
       db: 0,
       prefix,
       capacity,
+      ...opts,
       commandTimeoutMs: 2000,
     });
     await new Promise<void>((resolve) => store.client.once('ready', () => resolve()));

@@ -8,13 +8,14 @@ import { cacheStoreSuite } from '../suites/cache-store.suite.js';
 const skip = await redisUnavailable();
 
 describe('real Redis', { skip }, () => {
-  cacheStoreSuite('Redis', async (capacity) => {
+  cacheStoreSuite('Redis', async (capacity, opts) => {
     const prefix = uniquePrefix('store');
     const store = createRedisStore({
       address: REDIS_ADDRESS,
       db: 0,
       prefix,
       capacity,
+      ...opts,
       commandTimeoutMs: 2000,
     });
     await new Promise<void>((resolve) => store.client.once('ready', () => resolve()));

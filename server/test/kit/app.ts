@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import type { OpenDatabase } from '../../src/compose.js';
-import { compose } from '../../src/compose.js';
+import { compose, openDatabase as openConfigured } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database, QueryObserver } from '../../src/db/database.js';
 import type { ObjectStorage } from '../../src/storage/storage.js';
@@ -25,6 +25,8 @@ export type TestAppOptions = {
   testDatabase?: TestDatabaseOpener;
   env?: Record<string, string>;
   wrapStorage?: (storage: ObjectStorage) => ObjectStorage;
+  /** Wraps the database the app opens from its env (not one given by openDatabase or testDatabase). */
+  wrapDatabase?: (db: Database) => Database;
   /**
    * The Authorization a request without one gets: an admin's token (the default, for suites about
    * something other than access), or none (the suites about who may do what say it themselves).
@@ -54,7 +56,10 @@ export async function startTestApp(opts: TestAppOptions = {}) {
         cleanupDatabase = opened.cleanup;
         return opened.db;
       }
-    : opts.openDatabase;
+    : (opts.openDatabase ??
+      (opts.wrapDatabase &&
+        (async (observe) =>
+          (opts.wrapDatabase as (db: Database) => Database)(await openConfigured(config, logger, observe)))));
   const container = await compose({
     config,
     logger,

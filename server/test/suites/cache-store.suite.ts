@@ -4,7 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CacheStore } from '../../src/cache/store.js';
 import { decodeEntry, encodeEntry } from '../../src/cache/store.js';
 
-export type StoreFactory = (capacity: number) => Promise<{
+/** `floorMs`: how long an evicted entry's version guards its id (the store's default if absent). */
+export type StoreFactory = (
+  capacity: number,
+  opts?: { floorMs?: number },
+) => Promise<{
   store: CacheStore;
   /** Every id that has an entry, read from the store's own data (Redis keys; the Map). */
   entryIds(): Promise<string[]>;
@@ -26,8 +30,8 @@ const put = (store: CacheStore, id: string, version = 1, ttl = DAY) =>
 export function cacheStoreSuite(name: string, make: StoreFactory) {
   describe(`FIFO cache store: ${name}`, () => {
     const disposers: (() => Promise<void>)[] = [];
-    const open = async (capacity: number) => {
-      const made = await make(capacity);
+    const open = async (capacity: number, opts?: { floorMs?: number }) => {
+      const made = await make(capacity, opts);
       disposers.push(made.dispose);
       return made;
     };
@@ -79,6 +83,32 @@ export function cacheStoreSuite(name: string, make: StoreFactory) {
       assert.equal(decodeEntry((await store.get('a')) ?? '')?.version, 3);
       assert.equal((await put(store, 'a', 4)).stored, true);
       assert.equal(decodeEntry((await store.get('a')) ?? '')?.version, 4);
+    });
+
+    it('an evicted entry still guards its id: an older version cannot take the place it left', async () => {
+      // A read-through that began before an update may end after the update's entry was evicted.
+      const { store } = await open(2);
+      await put(store, 'a', 5);
+      await put(store, 'b');
+      assert.equal((await put(store, 'c')).evicted, 1);
+      assert.equal(await store.get('a'), null, 'a was evicted');
+      assert.equal((await put(store, 'a', 4)).stored, false, 'an older version is refused');
+      assert.equal(await store.get('a'), null);
+      assert.equal((await put(store, 'a', 5)).stored, true, 'the version it had may come back');
+      assert.equal(decodeEntry((await store.get('a')) ?? '')?.version, 5);
+      assert.deepEqual(await store.order(), ['c', 'a'], 'as a new insert');
+    });
+
+    it('the guard an eviction leaves lapses after its time, and a newer version lands at once', async () => {
+      const { store } = await open(1, { floorMs: 40 });
+      await put(store, 'a', 5);
+      await put(store, 'b', 3);
+      assert.equal((await put(store, 'b', 7)).stored, true, 'a newer version is never held back');
+      await put(store, 'c');
+      assert.equal((await put(store, 'a', 4)).stored, false, 'still guarded');
+      await sleep(80);
+      assert.equal((await put(store, 'a', 4)).stored, true, 'the guard has lapsed');
+      assert.equal((await put(store, 'b', 6)).stored, true, "and so has b's");
     });
 
     it('a removed id is tombstoned: a late write cannot resurrect it', async () => {

@@ -4,8 +4,8 @@ import { createMemoryStore } from '../../src/cache/memory-store.js';
 import { encodeEntry } from '../../src/cache/store.js';
 import { cacheStoreSuite } from '../suites/cache-store.suite.js';
 
-cacheStoreSuite('in-process', async (capacity) => {
-  const store = createMemoryStore({ capacity });
+cacheStoreSuite('in-process', async (capacity, opts) => {
+  const store = createMemoryStore({ capacity, ...opts });
   return {
     store,
     entryIds: async () => {
