@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import pino from 'pino';
 import { wantsOpenMetrics } from '../../src/telemetry/exposition.js';
@@ -68,21 +69,28 @@ describe('telemetry joins traces', () => {
     assert.equal(wantsOpenMetrics('application/openmetrics-text;q=0, text/plain'), false);
   });
 
-  it('an exported span keeps no query string and no email address', () => {
-    const span = {
-      name: 'GET /api/v1/profiles',
-      attributes: {
-        'url.path': '/api/v1/profiles?q=ada@example.com',
-        'url.query': 'q=ada@example.com',
-        'url.full': 'http://s3/bucket/key?X-Amz-Signature=abc',
-        'db.query.text': 'SELECT 1',
-        'http.response.status_code': 200,
+  it('an exported span keeps no query string and no email address, and everything else', () => {
+    const parent = tracing.tracer.startSpan('parent');
+    const child = tracing.tracer.startSpan(
+      'GET /api/v1/profiles',
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'url.path': '/api/v1/profiles?q=ada@example.com',
+          'url.query': 'q=ada@example.com',
+          'url.full': 'http://s3/bucket/key?X-Amz-Signature=abc',
+          'db.query.text': 'SELECT 1',
+          'http.response.status_code': 200,
+        },
+        links: [{ context: parent.spanContext() }],
       },
-      events: [
-        { name: 'exception', attributes: { 'exception.message': 'Key (email)=(ada@example.com) exists' } },
-      ],
-      status: { code: 2, message: 'duplicate ada@example.com' },
-    } as unknown as ReadableSpan;
+      trace.setSpan(context.active(), parent),
+    );
+    child.addEvent('exception', { 'exception.message': 'Key (email)=(ada@example.com) exists' });
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'duplicate ada@example.com' });
+    child.end();
+    parent.end();
+    const span = tracing.spans().find((x) => x.name === 'GET /api/v1/profiles') as ReadableSpan;
     const out = redactSpan(span);
     assert.deepEqual(out.attributes, {
       'url.path': '/api/v1/profiles',
@@ -91,7 +99,29 @@ describe('telemetry joins traces', () => {
       'http.response.status_code': 200,
     });
     assert.equal(out.events[0]?.attributes?.['exception.message'], 'Key (email)=([redacted]) exists');
+    assert.equal(out.events[0]?.name, 'exception');
+    assert.deepEqual(out.events[0]?.time, span.events[0]?.time);
     assert.equal(out.status.message, 'duplicate [redacted]');
+    assert.equal(out.status.code, SpanStatusCode.ERROR);
     assert.equal(span.attributes['url.query'], 'q=ada@example.com', 'the recorded span is left alone');
+    // Every other field as recorded: what the serializer reads must all be there.
+    assert.deepEqual(out.spanContext(), span.spanContext());
+    for (const field of [
+      'name',
+      'kind',
+      'parentSpanContext',
+      'startTime',
+      'endTime',
+      'links',
+      'duration',
+      'ended',
+      'resource',
+      'instrumentationScope',
+      'droppedAttributesCount',
+      'droppedEventsCount',
+      'droppedLinksCount',
+    ] as const)
+      assert.deepEqual(out[field], span[field], field);
+    assert.equal(out.parentSpanContext?.spanId, parent.spanContext().spanId);
   });
 });
