@@ -101,10 +101,11 @@ export const errorsPlugin = fp(
     // Fed before any route is registered, so every route is in it.
     const methods = createMethodIndex();
     app.addHook('onRoute', (route) => methods.add(route.method, route.url));
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       if (request.raw.httpVersion === '1.1' && !request.headers.host) {
-        throw ERRORS.badRequest('An HTTP/1.1 request needs a Host header');
+        return done(ERRORS.badRequest('An HTTP/1.1 request needs a Host header'));
       }
+      done();
     });
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof AppError) return sendProblem(reply, request, error);

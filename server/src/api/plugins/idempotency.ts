@@ -61,6 +61,9 @@ export const bytesDigest =
     sha256(await read(request, reply));
 
 /** Only the kept headers, as strings. */
+const hooksOf = <T>(hooks: T | T[] | undefined): T[] =>
+  hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+
 function keptHeaders(reply: FastifyReply): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
@@ -123,7 +126,7 @@ export const idempotencyPlugin = fp<{
   async (app, { repo, logger, ttlMs, leaseMs, afterSeal }) => {
     app.decorateRequest('idempotency', undefined);
 
-    app.addHook('preHandler', async (request, reply) => {
+    const claimKey = async (request: FastifyRequest, reply: FastifyReply) => {
       const declared = request.routeOptions.config?.idempotent;
       const key = request.headers['idempotency-key'];
       if (!declared || typeof key !== 'string' || request.principal.kind !== 'user') return;
@@ -142,9 +145,9 @@ export const idempotencyPlugin = fp<{
         throw ERRORS.idempotencyKeyInUse('is still being processed');
       }
       return replay(reply, outcome.response);
-    });
+    };
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    const settleKey = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const held = request.idempotency;
       if (!held) return payload;
       request.idempotency = undefined;
@@ -163,6 +166,13 @@ export const idempotencyPlugin = fp<{
         logger.warn({ err }, 'could not settle an idempotency key');
       }
       return payload;
+    };
+
+    // Only the routes that declare it run these hooks: every other request skips them entirely.
+    app.addHook('onRoute', (route) => {
+      if (!route.config?.idempotent) return;
+      route.preHandler = [claimKey, ...hooksOf(route.preHandler)];
+      route.onSend = [settleKey, ...hooksOf(route.onSend)];
     });
   },
   { name: 'idempotency', dependencies: ['auth'] },

@@ -77,10 +77,11 @@ export const rateLimitPlugin = fp<RateLimitOptions>(
         return ERRORS.rateLimited(`Too many ${name} requests; retry in ${ctx.after}`);
       },
     });
-    app.addHook('onSend', async (request, reply) => {
+    // A callback, not an async function: it runs on every response, and has nothing to wait for.
+    app.addHook('onSend', (request, reply, payload, done) => {
       const name = budgetOf(request);
       const limit = reply.getHeader('ratelimit-limit');
-      if (!name || limit === undefined) return;
+      if (!name || limit === undefined) return done(null, payload);
       const window = Math.round((opts.limits[name as RateClass]?.windowMs ?? 0) / 1000);
       reply.header('ratelimit-policy', `"${name}";q=${limit};w=${window}`);
       reply.header(
@@ -90,6 +91,7 @@ export const rateLimitPlugin = fp<RateLimitOptions>(
       reply.removeHeader('ratelimit-limit');
       reply.removeHeader('ratelimit-remaining');
       reply.removeHeader('ratelimit-reset');
+      done(null, payload);
     });
   },
   { name: 'rate-limit', dependencies: ['auth'] },
