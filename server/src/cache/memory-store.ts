@@ -1,4 +1,4 @@
-import { type CacheStore, FLOOR_MS, type SetResult } from './store.js';
+import { type CacheStore, GUARD_MS, type SetResult } from './store.js';
 
 type Entry = { version: number; value: string; expiresAt: number };
 
@@ -13,7 +13,7 @@ export function createMemoryStore(opts: {
   now?: () => number;
 }): CacheStore {
   const now = opts.now ?? Date.now;
-  const floorMs = opts.floorMs ?? FLOOR_MS;
+  const floorMs = opts.floorMs ?? GUARD_MS;
   const entries = new Map<string, Entry>();
   const tombstones = new Map<string, number>();
   // The version an evicted entry had, and until when it still refuses older writes.

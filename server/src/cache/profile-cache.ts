@@ -2,13 +2,10 @@ import type { Logger } from 'pino';
 import { encodeCached, type ProfileRecord } from '../services/profile-views.js';
 import type { CacheMetrics } from '../telemetry/metrics.js';
 import { type BreakerState, createBreaker } from './breaker.js';
-import { type CacheStore, decodeEntry, encodeEntry } from './store.js';
+import { type CacheStore, decodeEntry, encodeEntry, GUARD_MS } from './store.js';
 
 /** A cached version: its value is both representations (see profile-views), as encodeCached made it. */
 export type CachedProfile = { version: number; json: string };
-
-/** Longer than any database read can take, so a read that began before a delete cannot resurrect it. */
-export const TOMBSTONE_MS = 60_000;
 
 export type ProfileCacheOptions = {
   store: CacheStore;
@@ -105,7 +102,7 @@ export function createProfileCache(opts: ProfileCacheOptions) {
     updated: (profile: ProfileRecord, value = encodeCached(profile)) =>
       write(profile, value, opts.ttlUpdatedMs),
     async removed(id: string): Promise<void> {
-      await run('remove', () => store.remove(id, TOMBSTONE_MS));
+      await run('remove', () => store.remove(id, GUARD_MS));
     },
     /** Live entries (prunes the expired); undefined while the store is unreachable. */
     size: () => run('size', () => store.size()),

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { FIFO_CLEAR, FIFO_REMOVE, FIFO_SET, FIFO_SIZE } from './redis-scripts.js';
-import { type CacheStore, FLOOR_MS, type SetResult } from './store.js';
+import { type CacheStore, GUARD_MS, type SetResult } from './store.js';
 
 type Scripts = {
   fifoSet(...args: (string | number)[]): Promise<[number, number, number, number]>;
@@ -16,7 +16,7 @@ export type RedisStoreOptions = {
   /** Namespace of every key; keep the `{…}` hash tag so the keys share one cluster slot. */
   prefix: string;
   capacity: number;
-  /** How long an evicted entry's version still guards its id (default FLOOR_MS). */
+  /** How long an evicted entry's version still guards its id (default GUARD_MS). */
   floorMs?: number;
   /** Per-command bound; a slow or silent Redis fails fast instead of holding requests. */
   commandTimeoutMs: number;
@@ -72,7 +72,7 @@ export function createRedisStore(opts: RedisStoreOptions): CacheStore & { client
   const entryPrefix = `${p}e:`;
   const tombPrefix = `${p}t:`;
   const floorPrefix = `${p}f:`;
-  const floorMs = opts.floorMs ?? FLOOR_MS;
+  const floorMs = opts.floorMs ?? GUARD_MS;
 
   return {
     kind: 'redis',

@@ -1,5 +1,8 @@
-/** Longer than any database read can take (as the tombstones' time): the floor an eviction leaves. */
-export const FLOOR_MS = 60_000;
+/**
+ * Longer than any database read can take: how long a delete's tombstone and an eviction's floor hold
+ * off the write of a read that began before them.
+ */
+export const GUARD_MS = 60_000;
 
 /** Outcome of a FIFO write, as both stores report it (the metrics are built from these counts). */
 export type SetResult = {
@@ -20,7 +23,7 @@ export type SetResult = {
  * - when over capacity, the oldest inserted live key goes;
  * - expired keys are pruned before any eviction decision, so capacity counts live entries only;
  * - a write never replaces a newer or equal version, and never lands on a tombstoned (deleted) id;
- * - nor, for FLOOR_MS, below the version of an entry evicted from that id: a read of the database
+ * - nor, for GUARD_MS, below the version of an entry evicted from that id: a read of the database
  *   that began before an update may finish after the update's entry was evicted.
  */
 export interface CacheStore {

@@ -50,6 +50,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   });
   const logger = createLogger({ level: config.logLevel, sync: true });
   let cleanupDatabase: (() => Promise<void>) | undefined;
+  const { wrapDatabase } = opts;
   const openDatabase: OpenDatabase | undefined = opts.testDatabase
     ? async (observe) => {
         const opened = await (opts.testDatabase as TestDatabaseOpener)(observe);
@@ -57,9 +58,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
         return opened.db;
       }
     : (opts.openDatabase ??
-      (opts.wrapDatabase &&
-        (async (observe) =>
-          (opts.wrapDatabase as (db: Database) => Database)(await openConfigured(config, logger, observe)))));
+      (wrapDatabase && (async (observe) => wrapDatabase(await openConfigured(config, logger, observe)))));
   const container = await compose({
     config,
     logger,

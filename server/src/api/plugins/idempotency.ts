@@ -60,10 +60,11 @@ export const bytesDigest =
   async (request, reply) =>
     sha256(await read(request, reply));
 
-/** Only the kept headers, as strings. */
+/** A route's hooks of one kind as an array, whichever form the route gave them in. */
 const hooksOf = <T>(hooks: T | T[] | undefined): T[] =>
   hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 
+/** Only the kept headers, as strings. */
 function keptHeaders(reply: FastifyReply): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
