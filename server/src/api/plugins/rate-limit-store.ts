@@ -2,37 +2,27 @@ import { createRequire } from 'node:module';
 import type { RedisClient } from '../../cache/redis-store.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { type CountCallback, type Counted, createLeasedCounter } from './rate-limit-lease.js';
 
-type Counted = { current: number; ttl: number };
-type Callback = (err: Error | null, res?: Counted) => void;
 type Store = {
-  incr(key: string, cb: Callback, timeWindow: number, max: number): void;
-  read?(key: string, cb: Callback, timeWindow: number, max: number): void;
+  incr(key: string, cb: CountCallback, timeWindow: number, max: number): void;
   child(route: unknown): Store;
 };
 
-// The plugin's own stores, built on directly: its Redis store holds the counting script.
+// The plugin's in-process store, built on directly.
 const require = createRequire(import.meta.url);
-const stores = {
-  LocalStore: require('@fastify/rate-limit/store/LocalStore') as new (
-    continueExceeding: boolean,
-    exponentialBackoff: boolean,
-    cache?: number,
-  ) => Store,
-  RedisStore: require('@fastify/rate-limit/store/RedisStore') as new (
-    continueExceeding: boolean,
-    exponentialBackoff: boolean,
-    redis: RedisClient,
-    key?: string,
-  ) => Store,
-};
+const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  cache?: number,
+) => Store;
 
 /**
  * A store whose budgets are per class of request, not per route: the plugin's stores key each
  * route apart (`child` per route); here every route of a class shares the caller's one counter
- * (the class is in the key). On Redis, a count that cannot be made lets the request through (fail
- * open: the limiter must never take the API down with Redis), counted in a metric and logged once
- * per outage.
+ * (the class is in the key). On Redis, counted by leases (rate-limit-lease.ts); a count that
+ * cannot be made lets the request through (fail open: the limiter must never take the API down with
+ * Redis), counted in a metric and logged once per outage.
  */
 export function createClassStore(opts: {
   redis?: RedisClient | undefined;
@@ -40,9 +30,9 @@ export function createClassStore(opts: {
   metrics: Pick<Metrics['access'], 'rateLimitStoreErrors'>;
   logger: Pick<Logger, 'warn' | 'info'>;
 }) {
-  const inner: Store = opts.redis
-    ? new stores.RedisStore(false, false, opts.redis, opts.keyPrefix)
-    : new stores.LocalStore(false, false, 100_000);
+  const inner = opts.redis
+    ? createLeasedCounter({ redis: opts.redis, keyPrefix: opts.keyPrefix })
+    : new LocalStore(false, false, 100_000);
   let failing = false;
   const store: Store = {
     incr(key, cb, timeWindow, max) {
