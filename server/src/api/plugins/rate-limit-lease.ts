@@ -26,6 +26,9 @@ end
 return {count, ttl, grant}
 `;
 
+/** A grant covers what the caller sent this instance over this long. */
+const LEASE_SPAN_MS = 100;
+
 type LeaseScript = {
   rateLimitLease(
     key: string,
@@ -56,18 +59,15 @@ type Lease = {
 export type LeasedCounterOptions = {
   redis: RedisClient;
   keyPrefix: string;
-  /** A grant covers this much of the caller's recent rate on this instance (default 100 ms). */
-  leaseSpanMs?: number;
   /** Most requests one grant covers (default 64). */
   leaseMax?: number;
   /** Most callers held at once; the least recently granted go first (default 100,000). */
   maxCallers?: number;
-  now?: () => number;
 };
 
 /**
  * Counts in Redis by leases: an instance takes a few requests of a caller's budget at a time (as
- * many as the caller sent it in the last `leaseSpanMs`, within `leaseMax` and a sixteenth of what is
+ * many as the caller sent it in the last LEASE_SPAN_MS, within `leaseMax` and a sixteenth of what is
  * left) and spends them without a round trip. Every request admitted was counted in Redis before it
  * was admitted, so no number of instances lets a caller past its budget; what a lease costs is that
  * tokens left on an instance the caller no longer reaches are not spent elsewhere in that window.
@@ -75,8 +75,6 @@ export type LeasedCounterOptions = {
  * before. Once Redis says a budget is spent, the rest of the window is refused without asking.
  */
 export function createLeasedCounter(opts: LeasedCounterOptions) {
-  const now = opts.now ?? Date.now;
-  const leaseSpanMs = opts.leaseSpanMs ?? 100;
   const leaseMax = opts.leaseMax ?? 64;
   const maxCallers = opts.maxCallers ?? 100_000;
   opts.redis.defineCommand('rateLimitLease', { numberOfKeys: 1, lua: LEASE });
@@ -97,9 +95,9 @@ export function createLeasedCounter(opts: LeasedCounterOptions) {
   };
 
   const ask = (key: string, lease: Lease, windowMs: number, max: number) => {
-    const askedAt = now();
+    const askedAt = Date.now();
     const rate = lease.demand / Math.max(1, askedAt - lease.askedAt);
-    const want = Math.min(leaseMax, Math.max(1, Math.ceil(rate * leaseSpanMs)));
+    const want = Math.min(leaseMax, Math.max(1, Math.ceil(rate * LEASE_SPAN_MS)));
     lease.asking = true;
     lease.demand = 0;
     lease.askedAt = askedAt;
@@ -120,7 +118,7 @@ export function createLeasedCounter(opts: LeasedCounterOptions) {
       lease.tokens = grant;
       lease.spent = grant === 0;
       lease.resetAt = askedAt + ttl;
-      const t = now();
+      const t = Date.now();
       for (const cb of waiting) if (!spend(lease, cb, t)) lease.waiting.push(cb);
       if (lease.waiting.length > 0) ask(key, lease, windowMs, max);
     });
@@ -128,23 +126,19 @@ export function createLeasedCounter(opts: LeasedCounterOptions) {
 
   return {
     incr(key: string, cb: CountCallback, windowMs: number, max: number): void {
-      const t = now();
-      let lease = leases.get(key);
-      if (!lease) {
-        lease = {
-          tokens: 0,
-          count: 0,
-          resetAt: 0,
-          spent: false,
-          asking: false,
-          waiting: [],
-          demand: 0,
-          askedAt: 0,
-        };
-        leases.set(key, lease);
-      }
+      // A caller not held yet is entered by its first grant (ask).
+      const lease = leases.get(key) ?? {
+        tokens: 0,
+        count: 0,
+        resetAt: 0,
+        spent: false,
+        asking: false,
+        waiting: [],
+        demand: 0,
+        askedAt: 0,
+      };
       lease.demand++;
-      if (!lease.asking && spend(lease, cb, t)) return;
+      if (!lease.asking && spend(lease, cb, Date.now())) return;
       lease.waiting.push(cb);
       if (!lease.asking) ask(key, lease, windowMs, max);
     },
