@@ -312,6 +312,13 @@ export function printReport(r: Report): void {
   if (r.tasks) {
     console.log(`\n${tasksTable(r.tasks)}\n`);
     console.log(`${TASKS_LEGEND}\n`);
+    const b = r.tasks.backlog;
+    if (b) {
+      console.log(
+        `before the tasks, the first worker relayed ${b.events - b.left} of the ${b.events} outbox events ` +
+          `the HTTP scenarios left, in ${fixed(b.seconds, 1)} s (${fixed(b.perSec, 0)} events/s)\n`,
+      );
+    }
     if (r.tasks.throughput.length > 0) console.log(`${taskCpuTable(r.tasks)}\n${TASK_CPU_LEGEND}\n`);
     if (r.tasks.profiles.length > 0) console.log(`${taskProfileTables(r.tasks.profiles)}\n`);
     if (r.tasks.memory.length > 0) console.log(`${rssTable(r.tasks.memory)}\n${TASKS_MEMORY_LEGEND}\n`);

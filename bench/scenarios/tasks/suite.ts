@@ -10,6 +10,7 @@ import { type MemoryRow, memoryWatch } from '../../lib/memory.js';
 import type { Running } from '../../lib/proc.js';
 import type { Resources } from '../../lib/resources.js';
 import { warn } from '../../lib/warnings.js';
+import { type BacklogResult, relayBacklog, settleDatabase } from './backlog.js';
 import { problems, runBatch, type TaskRun } from './batch.js';
 import { DELAYED, type DelayedResult, measureDelayed } from './delayed.js';
 import { type LatencyResult, measureLatency, RATE } from './latency.js';
@@ -22,6 +23,9 @@ import {
   type ThroughputResult,
 } from './throughput.js';
 import { WARMUP_TASKS, workerPool } from './workers.js';
+
+/** Longer than the relay took for a full run's HTTP scenarios on 2 CPUs. */
+const BACKLOG_TIMEOUT_MS = 300_000;
 
 export const TASK_PARTS = ['tasks throughput', 'tasks latency', 'tasks delayed'] as const;
 export type TaskPart = (typeof TASK_PARTS)[number];
@@ -52,6 +56,8 @@ export type TasksResult = {
   latency: LatencyResult | null;
   delayed: DelayedResult | null;
   targets: TaskTarget[];
+  /** The HTTP scenarios' outbox events, relayed before the tasks; null when there were none. */
+  backlog: BacklogResult | null;
   /** CPU profiles of the API and each worker over one more throughput batch (BENCH_PROFILE > 0). */
   profiles: TaskProfile[];
   /** The workers' and the API's memory over the task parts. */
@@ -129,22 +135,6 @@ async function warmUp(run: TaskRun, n: number): Promise<void> {
   if (ws.length === 0) console.log(`warm-up: ${count} echo tasks with ${n} worker(s) succeeded`);
 }
 
-/**
- * What the HTTP scenarios' writes leave behind, settled before a task is measured: their profile events
- * in the outbox (the baselines write none), tens of thousands that the workers would relay to the broker
- * during the measured batches, and the dirty pages a spread checkpoint would write out under the tasks'
- * commits. Together they took a third to a half of the measured throughput on 2 CPUs. Nothing of the
- * bench reads those events.
- */
-async function settleDatabase(db: pg.Client): Promise<void> {
-  const { rowCount } = await db.query('DELETE FROM outbox_events');
-  if (rowCount) console.log(`deleted ${rowCount} outbox events the HTTP scenarios' writes left`);
-  // Needs a superuser or pg_checkpoint; without either the tasks run beside the checkpoint.
-  await db
-    .query('CHECKPOINT')
-    .catch((err: Error) => console.log(`no CHECKPOINT before the tasks: ${err.message}`));
-}
-
 export async function runTasks(
   res: Resources,
   service: Running,
@@ -154,7 +144,6 @@ export async function runTasks(
   const warnings: string[] = [];
   const db = new pg.Client({ connectionString: res.config.dbUrl });
   await db.connect();
-  await settleDatabase(db);
   const run = taskRun(res, submitter(service.url, await adminHeaders()), db, service.pid, warnings);
   let throughput: ThroughputResult[] = [];
   let latency: LatencyResult | null = null;
@@ -162,9 +151,14 @@ export async function runTasks(
   let baseline: BaselineResult | null = null;
   let memory: MemoryRow[] = [];
   let profiles: TaskProfile[] = [];
+  let backlog: BacklogResult | null = null;
   const serviceWatch = memoryWatch();
   serviceWatch.add(service);
   try {
+    // The first worker relays what the HTTP scenarios left before any task is measured.
+    backlog = await relayBacklog(db, () => run.workers.ensure(1), BACKLOG_TIMEOUT_MS);
+    if (backlog?.left) warn(warnings, [`${backlog.left} outbox events still pending when the tasks began`]);
+    await settleDatabase(db);
     if (parts.includes('tasks throughput')) {
       throughput = await measureThroughput(run);
       profiles = await profileTasks(run, service);
@@ -187,6 +181,7 @@ export async function runTasks(
     latency,
     delayed,
     targets,
+    backlog,
     profiles,
     memory,
     warnings,
