@@ -26,9 +26,9 @@ type On = Extract<TracingSettings, { on: true }>;
 
 /** Probes and scrapes would otherwise be most of the traces, and say nothing. */
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
-const pathOf = (url: string | undefined) => {
-  const at = url?.indexOf('?') ?? -1;
-  return at < 0 ? (url ?? '') : (url as string).slice(0, at);
+const pathOf = (url = '') => {
+  const at = url.indexOf('?');
+  return at < 0 ? url : url.slice(0, at);
 };
 
 function instrumentations() {
