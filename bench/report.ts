@@ -2,6 +2,8 @@
 // any of its numbers invalid.
 import { failures, type LoadResult } from './lib/load.js';
 import { fixed, formatTable, left, right } from './lib/table.js';
+import type { FeaturesResult } from './scenarios/features.js';
+import { featuresTable } from './scenarios/features-report.js';
 import type { GrowthResult } from './scenarios/growth.js';
 import { GROWTH_LEGEND, growthTable } from './scenarios/growth-report.js';
 import { AUTH_COST_NEEDS, type AuthCost } from './scenarios/http/auth-cost.js';
@@ -28,6 +30,7 @@ export type Report = {
   images: ImagesResult[] | undefined;
   search: SearchResult | undefined;
   tracing: TracingResult | undefined;
+  features: FeaturesResult | undefined;
   growth: GrowthResult | undefined;
 };
 
@@ -327,6 +330,7 @@ export function printReport(r: Report): void {
   if (r.growth) console.log(`\n${growthTable(r.growth)}\n${GROWTH_LEGEND}\n`);
   if (r.search) console.log(`\n${searchTable(r.search)}\n`);
   if (r.tracing) console.log(`\n${tracingTable(r.tracing)}\n`);
+  if (r.features) console.log(`\n${featuresTable(r.features)}\n`);
 }
 
 function printWarnings(heading: string, warnings: readonly string[]): void {
@@ -358,6 +362,9 @@ export function printProblems(r: Report): boolean {
   if (tracing.length > 0) printWarnings('\nWARNING: tracing problems; those numbers are not valid:', tracing);
   const growth = r.growth?.warnings ?? [];
   if (growth.length > 0) printWarnings('\nWARNING: growth problems; those numbers are not valid:', growth);
+  const features = r.features?.warnings ?? [];
+  if (features.length > 0)
+    printWarnings('\nWARNING: feature cost problems; those numbers are not valid:', features);
   return (
     flagged.length +
       warned.length +
@@ -365,7 +372,8 @@ export function printProblems(r: Report): boolean {
       tasks.length +
       search.length +
       tracing.length +
-      growth.length >
+      growth.length +
+      features.length >
     0
   );
 }

@@ -56,6 +56,7 @@ export function writeResults(config: Config, r: Report): string {
     images: r.images ?? null,
     search: r.search ?? null,
     tracing: r.tracing ?? null,
+    features: r.features ?? null,
     growth: r.growth ?? null,
   };
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);

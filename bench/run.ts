@@ -17,6 +17,10 @@
 //   tracing (scenarios/tracing.ts)    "GET by id", "GET list page", "POST create (admin token)" on the
 //                                     service with the tracing bootstrap: off, 10 % and 100 % sampled, exporting
 //                                     to an OTLP receiver of the bench's, each as a ratio to off; BENCH_ONLY=tracing
+//   feature cost (scenarios/features.ts)  the cached GET under wrk on service-redis at production settings,
+//                                     then with sampled traces, tracing, rate limits and the access line
+//                                     turned off one after another, and on fastify-redis: CPU per request
+//                                     of each, and what each step saved; BENCH_ONLY=feature
 //   growth (scenarios/growth.ts)      GET by id and list pages (one deep in the keyset) at 10k, 100k and 1M profiles,
 //                                     vs fastify-pg at each size and vs the service's own 10k figures; BENCH_ONLY=growth
 //   search (scenarios/search.ts)      search over BENCH_SEARCH_ROWS (1M) more profiles, its effect on GET by id;
@@ -30,7 +34,8 @@
 // p50 submit→succeeded ≤ 50 ms at 200/s, delayed tasks start ≤ 1 s after due; uploads ≥ 0.8× raw sharp;
 // search p99 ≤ 20 ms over 1M profiles, GET by id p99 while 10 clients search ≤ 1.5× alone.
 // Default run: 8 scenarios × 2 sides × 2 rounds × (10 s + 2 s warm-up) ≈ 6.5 min, then the tasks ≈ 0.5 min
-// and the images ≈ 1 min, the search part ≈ 2 min (a million rows added, 5 runs).
+// and the images ≈ 1 min, the search part ≈ 2 min (a million rows added, 5 runs); the feature cost part
+// 6 sides × 2 rounds × 12 s ≈ 2.5 min.
 // Writes bench/results/latest.json; exits 1 if any run saw non-2xx responses or connection errors, if
 // service-redis did not serve the cached scenario from its cache, or if a task batch did not all succeed.
 import os from 'node:os';
@@ -41,6 +46,7 @@ import { seedProfiles } from './lib/seed.js';
 import { services } from './lib/targets.js';
 import { printProblems, printReport } from './report.js';
 import { writeResults } from './results.js';
+import { FEATURES_PART, runFeatures } from './scenarios/features.js';
 import { GROWTH_PART, runGrowth } from './scenarios/growth.js';
 import { deriveAuthCost } from './scenarios/http/auth-cost.js';
 import { derive } from './scenarios/http/cached.js';
@@ -61,18 +67,20 @@ function selectParts(only: string | undefined) {
   const search = selectedBy(only, SEARCH_PART);
   const tracing = selectedBy(only, TRACING_PART);
   const growth = selectedBy(only, GROWTH_PART);
-  if (http.length === 0 && tasks.length === 0 && !images && !search && !tracing && !growth) {
+  const features = selectedBy(only, FEATURES_PART);
+  if (http.length === 0 && tasks.length === 0 && !images && !search && !tracing && !growth && !features) {
     const names = [
       ...httpScenarios.map((s) => s.name),
       ...selectTaskParts(undefined),
       IMAGE_PART,
       SEARCH_PART,
       TRACING_PART,
+      FEATURES_PART,
       GROWTH_PART,
     ];
     throw new Error(`BENCH_ONLY="${only}" matches none of: ${names.join(', ')}`);
   }
-  return { http, tasks, images, search, tracing, growth };
+  return { http, tasks, images, search, tracing, features, growth };
 }
 
 const describe = (c: Config) =>
@@ -89,13 +97,14 @@ async function main(): Promise<number> {
   // Started first: it migrates the fresh database, which the seeding needs.
   const service = await services.service(res);
   // The HTTP scenarios read profiles; image uploads go to them.
-  const needsIds = parts.http.length > 0 || parts.images || parts.tracing || parts.growth;
+  const needsIds = parts.http.length > 0 || parts.images || parts.tracing || parts.features || parts.growth;
   const ids = needsIds ? await seedProfiles(config.dbUrl, config.seedRows) : [];
   if (ids.length > 0) console.log(`seeded ${ids.length} profiles`);
 
   const http = await runHttp(res, service, parts.http, ids);
   // Right after the HTTP scenarios, on the same rows: the same requests, traced or not.
   const tracing = parts.tracing ? await runTracing(res, ids) : undefined;
+  const features = parts.features ? await runFeatures(res, ids) : undefined;
   const tasks = parts.tasks.length > 0 ? await runTasks(res, service, parts.tasks) : undefined;
   // Last: its rows and files would otherwise sit under the HTTP scenarios' and tasks' feet.
   const images = parts.images ? await runImages(res, service, ids) : undefined;
@@ -112,6 +121,7 @@ async function main(): Promise<number> {
     images,
     search,
     tracing,
+    features,
     growth,
   };
   printReport(report);

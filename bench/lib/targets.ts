@@ -23,6 +23,16 @@ type JobName = 'amqp-echo' | 'sharp-raw';
 
 const baselineArgs = (name: BaselineName | JobName) => ['--import', 'tsx', `bench/baselines/${name}.ts`];
 
+/** How a target is started when a part needs more than the run's defaults. */
+export type StartOptions = {
+  /** Added to (and over) the target's environment, e.g. to turn one feature off. */
+  env?: Record<string, string>;
+  /** Overrides BENCH_SETTINGS for this target. */
+  settings?: Resources['config']['settings'];
+  /** The process's name (its log file, its media directory) when several of one kind run at once. */
+  label?: string;
+};
+
 /** `node <args>` from the repository root on a free port (in `portVar`), once /health/ready answers 200. */
 async function serve(
   res: Resources,
@@ -73,8 +83,11 @@ const TRACING_BOOTSTRAP = ['--import', './server/dist/telemetry/tracing.js'];
  * connections from one address would spend a production budget in a second, and a 429 costs less
  * than an answer: the machinery is what is measured).
  */
-async function productionSettings(res: Resources): Promise<{ args: string[]; env: Record<string, string> }> {
-  if (res.config.settings === 'capacity') return { args: [], env: {} };
+async function productionSettings(
+  res: Resources,
+  settings = res.config.settings,
+): Promise<{ args: string[]; env: Record<string, string> }> {
+  if (settings === 'capacity') return { args: [], env: {} };
   const budget = '9999999/1m';
   return {
     args: TRACING_BOOTSTRAP,
@@ -96,14 +109,14 @@ async function productionSettings(res: Resources): Promise<{ args: string[]; env
 async function startService(
   res: Resources,
   name: ServiceName,
-  extraEnv: Record<string, string> = {},
+  extraEnv: Record<string, string>,
+  opts: StartOptions,
 ): Promise<Running> {
-  const production = await productionSettings(res);
-  const service = await serve(res, name, [...production.args, 'server/dist/cmd/server.js'], 'SERVER_PORT', {
-    ...(await serviceEnv(res, name)),
-    ...production.env,
-    ...extraEnv,
-  });
+  const label = opts.label ?? name;
+  const production = await productionSettings(res, opts.settings);
+  const args = [...production.args, 'server/dist/cmd/server.js'];
+  const env = { ...(await serviceEnv(res, label)), ...production.env, ...extraEnv, ...opts.env };
+  const service = await serve(res, label, args, 'SERVER_PORT', env);
   announce(service);
   return service;
 }
@@ -123,19 +136,24 @@ export async function startTracedService(
   return service;
 }
 
-export const services: Record<ServiceName, (res: Resources) => Promise<Running>> = {
+export const services: Record<ServiceName, (res: Resources, opts?: StartOptions) => Promise<Running>> = {
   // No REDIS_ADDRESS: the in-process cache (default capacity 10).
-  service: (res) => startService(res, 'service'),
-  'service-redis': async (res) => {
+  service: (res, opts = {}) => startService(res, 'service', {}, opts),
+  'service-redis': async (res, opts = {}) => {
     const { cacheKeyPrefix, redisAddress } = res.config;
     // Entries of an earlier run would turn the cached scenario's first misses into hits.
     const removed = await deleteByPrefix(await res.redis(), cacheKeyPrefix);
     if (removed > 0) console.log(`deleted ${removed} stale keys under ${cacheKeyPrefix}`);
-    return startService(res, 'service-redis', {
-      REDIS_ADDRESS: redisAddress,
-      CACHE_KEY_PREFIX: cacheKeyPrefix,
-      CACHE_MAX_ENTRIES: '1000',
-    });
+    return startService(
+      res,
+      'service-redis',
+      {
+        REDIS_ADDRESS: redisAddress,
+        CACHE_KEY_PREFIX: cacheKeyPrefix,
+        CACHE_MAX_ENTRIES: '1000',
+      },
+      opts,
+    );
   },
 };
 
