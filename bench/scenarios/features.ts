@@ -41,15 +41,18 @@ type Side = {
   label: string;
   target: Running;
   prefix: string;
+  /** A service, with cache counters to check (the baseline has none). */
+  service: boolean;
   kept?: LoadResult;
   cpuUs: number[];
   misses: number;
 };
 
-const side = (label: string, target: Running, prefix: string): Side => ({
+const newSide = (label: string, target: Running, service: boolean): Side => ({
   label,
   target,
-  prefix,
+  prefix: service ? '/api/v1/profiles' : '/profiles',
+  service,
   cpuUs: [],
   misses: 0,
 });
@@ -58,9 +61,9 @@ async function startSides(res: Resources): Promise<Side[]> {
   const sides: Side[] = [];
   for (const [i, step] of STEPS.entries()) {
     const target = await services['service-redis'](res, { ...step.opts, label: `service-redis-f${i}` });
-    sides.push(side(step.label, target, '/api/v1/profiles'));
+    sides.push(newSide(step.label, target, true));
   }
-  sides.push(side(`baseline ${BASELINE}`, await startBaseline(res, BASELINE), '/profiles'));
+  sides.push(newSide(`baseline ${BASELINE}`, await startBaseline(res, BASELINE), false));
   return sides;
 }
 
@@ -68,7 +71,6 @@ async function startSides(res: Resources): Promise<Side[]> {
 async function measureOnce(side: Side, hot: readonly string[], res: Resources) {
   const { durationSec, warmupSec } = res.config;
   const paths = hot.map((id) => `${side.prefix}/${id}`);
-  const isService = side.prefix !== '/profiles';
   let cpuStart = 0;
   let before = { hits: 0, misses: 0 };
   const result = await runWrk(
@@ -79,13 +81,13 @@ async function measureOnce(side: Side, hot: readonly string[], res: Resources) {
       durationSec,
       warmupSec,
       beforeMeasure: async () => {
-        if (isService) before = await cacheCounters(side.target);
+        if (side.service) before = await cacheCounters(side.target);
         cpuStart = cpuSeconds(side.target.pid);
       },
     },
   );
   const cpuUs = ((cpuSeconds(side.target.pid) - cpuStart) / Math.max(result.requests, 1)) * 1e6;
-  if (isService) side.misses += (await cacheCounters(side.target)).misses - before.misses;
+  if (side.service) side.misses += (await cacheCounters(side.target)).misses - before.misses;
   side.kept = keepBest(side.kept, result);
   side.cpuUs.push(cpuUs);
   console.log(
