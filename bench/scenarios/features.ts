@@ -3,15 +3,13 @@
 // off, and against fastify-redis, all running at once and driven in interleaved rounds. Each row's CPU
 // per request minus the next row's is what the feature that row still has costs; req/s shares the cores
 // with wrk, CPU per request does not.
-import { cpuSeconds } from '../lib/cpu.js';
 import { failedNote, failures, keepBest, type LoadResult } from '../lib/load.js';
-import { cacheCounters } from '../lib/metrics.js';
 import type { Running } from '../lib/proc.js';
 import { sample } from '../lib/random.js';
 import type { Resources } from '../lib/resources.js';
 import { fixed } from '../lib/table.js';
 import { type StartOptions, services, startBaseline } from '../lib/targets.js';
-import { runWrk } from '../lib/wrk.js';
+import { measureLoad } from './http/measure.js';
 
 export const FEATURES_PART = 'feature cost';
 
@@ -69,29 +67,19 @@ async function startSides(res: Resources): Promise<Side[]> {
 
 /** One measured wrk run; the CPU the target used between warm-up and end, per request. */
 async function measureOnce(side: Side, hot: readonly string[], res: Resources) {
-  const { durationSec, warmupSec } = res.config;
   const paths = hot.map((id) => `${side.prefix}/${id}`);
-  let cpuStart = 0;
-  let before = { hits: 0, misses: 0 };
-  const result = await runWrk(
-    side.target.url,
-    { paths, connections: 50 },
-    {
-      connections: 50,
-      durationSec,
-      warmupSec,
-      beforeMeasure: async () => {
-        if (side.service) before = await cacheCounters(side.target);
-        cpuStart = cpuSeconds(side.target.pid);
-      },
-    },
+  const r = await measureLoad(
+    side.target,
+    { path: paths[0] as string, wrk: { paths, connections: 50 } },
+    side.service,
+    res,
   );
-  const cpuUs = ((cpuSeconds(side.target.pid) - cpuStart) / Math.max(result.requests, 1)) * 1e6;
-  if (side.service) side.misses += (await cacheCounters(side.target)).misses - before.misses;
-  side.kept = keepBest(side.kept, result);
+  const cpuUs = r.cpuUsPerRequest as number;
+  side.misses += r.cache?.misses ?? 0;
+  side.kept = keepBest(side.kept, r);
   side.cpuUs.push(cpuUs);
   console.log(
-    `  ${side.label}: ${fixed(result.rps, 0)} req/s, p99 ${fixed(result.p99)} ms, ${fixed(cpuUs, 1)} µs CPU/request${failedNote(result)}`,
+    `  ${side.label}: ${fixed(r.rps, 0)} req/s, p99 ${fixed(r.p99)} ms, ${fixed(cpuUs, 1)} µs CPU/request${failedNote(r)}`,
   );
 }
 

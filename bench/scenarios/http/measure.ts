@@ -6,7 +6,7 @@ import { cpuByProcess, cpuSeconds, cpuUsedBetween, profileWhile, saveProfile } f
 /** The servers behind the targets, whose CPU per request is read beside the target's own. */
 const BACKENDS = ['postgres', 'redis-server'] as const;
 
-import { failedNote, failures, keepBest, runLoad } from '../../lib/load.js';
+import { failedNote, failures, keepBest, type LoadSpec, runLoad } from '../../lib/load.js';
 import { peakRssMiB, rssMiB } from '../../lib/memory.js';
 import { cacheCounters } from '../../lib/metrics.js';
 import type { Running } from '../../lib/proc.js';
@@ -17,23 +17,29 @@ import { warn } from '../../lib/warnings.js';
 import type { Context, Measured, Pair, Scenario, ScenarioResult, Side, SideProfile } from './scenario.js';
 
 /** One run of one side; the service's cache counters are read around the measured part, not the warm-up. */
-async function measureRun(
-  scenario: Scenario,
-  side: Side,
+const measureRun = (scenario: Scenario, side: Side, target: Running, ctx: Context, res: Resources) =>
+  measureLoad(target, scenario.load[side](ctx), side === 'service', res);
+
+/**
+ * One measured run of `spec` on `target`: its own CPU and the backends' per request, its memory, and
+ * (`isService`) its cache counters over the measured part.
+ */
+export async function measureLoad(
   target: Running,
-  ctx: Context,
+  spec: LoadSpec,
+  isService: boolean,
   res: Resources,
 ): Promise<Measured> {
   const { connections, durationSec, warmupSec } = res.config;
   let before: { hits: number; misses: number } | undefined;
   let cpuBefore = 0;
   let backendsBefore: ReturnType<typeof cpuByProcess> = new Map();
-  const r: Measured = await runLoad(target.url, scenario.load[side](ctx), {
+  const r: Measured = await runLoad(target.url, spec, {
     connections,
     durationSec,
     warmupSec,
     beforeMeasure: async () => {
-      if (side === 'service') before = await cacheCounters(target);
+      if (isService) before = await cacheCounters(target);
       cpuBefore = cpuSeconds(target.pid);
       backendsBefore = cpuByProcess(BACKENDS);
     },
@@ -46,7 +52,7 @@ async function measureRun(
     redis: perRequest(backends['redis-server'] ?? 0),
   };
   r.rssMiB = rssMiB(target.pid);
-  if (side === 'service' && before) {
+  if (isService && before) {
     const after = await cacheCounters(target);
     const hits = after.hits - before.hits;
     const misses = after.misses - before.misses;
